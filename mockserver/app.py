@@ -1,0 +1,177 @@
+"""The composition root: ``create_app(store)`` wires routes, error rendering and the request journal."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import errors as e
+from .config import ServerConfig
+from .journal import Journal
+from .routes import build_routes
+from .store import Store
+
+CONTROL_PREFIX = "/__mock__/"
+_BASE_HEADERS = [(b"openai-version", b"2020-10-01"), (b"access-control-expose-headers", b"X-Request-ID")]
+
+
+@dataclass
+class ServerErrors:
+    """Unexpected exceptions (bugs in the fake) seen while serving; the pytest plugin fails tests on them."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, method: str, path: str, exc: BaseException) -> None:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.items.append({"method": method, "path": path, "traceback": text})
+
+
+def error_response(exc: e.MockError) -> Response:
+    headers = dict(exc.headers)
+    if exc.status == 401:
+        headers.setdefault("www-authenticate", 'Bearer realm="OpenAI API"')
+    return Response(
+        json.dumps(exc.body(), indent=2).encode(), status_code=exc.status, headers=headers, media_type="application/json"
+    )
+
+
+async def _render_mock_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.MockError)
+    return error_response(exc)
+
+
+async def _render_http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (no route, wrong method) in OpenAI's wording."""
+    assert isinstance(exc, HTTPException)
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if exc.status_code == 405:
+        return error_response(e.MethodNotAllowedError(e.INVALID_METHOD.format(method=request.method, path=path)))
+    request.scope["mockserver.unknown_route"] = True
+    return error_response(
+        e.NotFoundError(e.UNKNOWN_URL.format(method=request.method, path=path), code="unknown_url")
+    )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def project_of(scope: Scope) -> tuple[str, str | None]:
+    """(project, bearer key): state is partitioned by ``OpenAI-Project`` when sent, else by the API key."""
+    auth = _header(scope, b"authorization") or ""
+    key = auth[7:].strip() if auth[:7].lower() == "bearer " else None
+    return (_header(scope, b"openai-project") or key or ""), (key or None)
+
+
+class ApiMiddleware:
+    """Authentication, request ids, standard headers, body limits, the journal and the 500 safety net."""
+
+    def __init__(self, app: ASGIApp, store: Store, config: ServerConfig, journal: Journal, errors: ServerErrors):
+        self.app, self.store, self.config, self.journal, self.errors = app, store, config, journal, errors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        is_control = path.startswith(CONTROL_PREFIX)
+        project, key = project_of(scope)
+        scope["mockserver.project"] = project
+        request_id = self.store.request_id(project)
+        status = 500
+        started = False
+        chunks: list[bytes] = []
+        received = 0
+        limit = self.config.max_body_bytes
+
+        async def capture_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                body = message.get("body", b"")
+                received += len(body)
+                if received > limit:
+                    raise e.PayloadTooLargeError(e.BODY_TOO_LARGE.format(size=received, limit=limit))
+                chunks.append(body)
+            return message
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                started = True
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.extend(_BASE_HEADERS)
+                if 400 <= status < 500 and not any(k == b"x-should-retry" for k, _ in headers):
+                    headers.append((b"x-should-retry", b"false"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            early = None if is_control else self._early_error(scope, key)
+            if early is not None:
+                await error_response(early)(scope, receive, send_with_headers)
+            else:
+                await self.app(scope, capture_receive, send_with_headers)
+        except Exception as exc:  # a bug in the fake: answer like the real API's 500, and remember it
+            self.errors.add(scope["method"], path, exc)
+            if not started:
+                failure = e.MockError(e.INTERNAL, headers={"x-should-retry": "false"})
+                await error_response(failure)(scope, receive, send_with_headers)
+        if not is_control:
+            self.journal.record(
+                method=scope["method"],
+                path=path,
+                query=scope.get("query_string", b"").decode("latin-1"),
+                headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+                raw_body=b"".join(chunks),
+                status=status,
+                project=project,
+                request_id=request_id,
+                unknown_route=bool(scope.get("mockserver.unknown_route")),
+            )
+
+    def _early_error(self, scope: Scope, key: str | None) -> e.MockError | None:
+        if key is None:
+            return e.AuthenticationError(e.MISSING_KEY)
+        if self.config.api_key is not None and key != self.config.api_key:
+            return e.AuthenticationError(e.INCORRECT_KEY.format(masked=e.mask_key(key)), code="invalid_api_key")
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.config.max_body_bytes:
+            return e.PayloadTooLargeError(e.BODY_TOO_LARGE.format(size=declared, limit=self.config.max_body_bytes))
+        return None
+
+
+def create_app(
+    store: Store,
+    config: ServerConfig | None = None,
+    *,
+    journal: Journal | None = None,
+    errors: ServerErrors | None = None,
+) -> Starlette:
+    """Build the ASGI app over ``store``. Nothing global: every piece it serves from is passed in."""
+    config = config or ServerConfig()
+    journal = journal or Journal(config.journal_limit)
+    errors = errors or ServerErrors()
+    app = Starlette(
+        routes=build_routes(),
+        exception_handlers={e.MockError: _render_mock_error, HTTPException: _render_http_exception},
+    )
+    app.state.store = store
+    app.state.config = config
+    app.state.journal = journal
+    app.state.errors = errors
+    app.add_middleware(ApiMiddleware, store=store, config=config, journal=journal, errors=errors)
+    return app

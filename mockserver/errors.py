@@ -1,0 +1,187 @@
+"""Typed errors and the exact wording the real API uses.
+
+Every failure the fake reports is one of these; exactly one place (``app``) renders them as
+``{"error": {"message", "type", "param", "code"}}``. Texts live here as templates so routes and the
+store never spell out wording themselves.
+
+Hierarchy::
+
+    MockError                      (status 500, type "server_error")
+    ├── InvalidRequestError        (400, invalid_request_error; carries param/code)
+    │   ├── ConflictStateError     (400: the thread or run is in the wrong state)
+    │   └── ReplayMissError        (400: no recorded interaction matches the request)
+    ├── AuthenticationError        (401, invalid_request_error)
+    ├── NotFoundError              (404, invalid_request_error)
+    ├── MethodNotAllowedError      (405, invalid_request_error)
+    ├── PayloadTooLargeError       (413, invalid_request_error)
+    └── InjectedFaultError         (any status: a fault the test asked for)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Texts copied from real API responses (see ../shared/reference/assistants-v2.md section 2).
+MISSING_KEY = (
+    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer "
+    "auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're "
+    "accessing the API from your browser and are prompted for a username and password. You can obtain an API "
+    "key from https://platform.openai.com/account/api-keys."
+)
+INCORRECT_KEY = (
+    "Incorrect API key provided: {masked}. You can find your API key at https://platform.openai.com/account/api-keys."
+)
+MISSING_BETA = (
+    "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting the "
+    "header 'OpenAI-Beta: assistants=v2'."
+)
+OLD_BETA = (
+    "The v1 Assistants API has been deprecated. Please try again by setting the header 'OpenAI-Beta: assistants=v2'."
+)
+INVALID_JSON = (
+    "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP "
+    "library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have "
+    "trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)"
+)
+UNKNOWN_URL = (
+    "Unknown request URL: {method} {path}. Please check the URL for typos, or see the docs at "
+    "https://platform.openai.com/docs/api-reference/."
+)
+INVALID_METHOD = "Invalid method for URL ({method} {path})"
+NOT_FOUND = "No {noun} found with id '{id}'."
+BAD_ID_PREFIX = "Invalid '{param}': '{value}'. Expected an ID that begins with '{prefix}'."
+MISSING_PARAM = "Missing required parameter: '{param}'."
+UNKNOWN_ARGUMENT = "Unrecognized request argument supplied: {names}"
+UNKNOWN_ARGUMENTS = "Unrecognized request arguments supplied: {names}"
+INVALID_TYPE = "Invalid type for '{param}': expected {expected}, but got {actual} instead."
+INVALID_VALUE = "Invalid value: '{value}'. Supported values are: {supported}."
+TOO_MANY_PROPERTIES = (
+    "Invalid '{param}': too many properties. Expected an object with at most {limit} properties, "
+    "but got an object with {count} properties instead."
+)
+KEY_TOO_LONG = (
+    "Invalid property name in '{param}': '{key}' is too long. Expected a string with maximum length {limit}, "
+    "but got a string with length {length} instead."
+)
+STRING_TOO_LONG = (
+    "Invalid '{param}': string too long. Expected a string with maximum length {limit}, "
+    "but got a string with length {length} instead."
+)
+STRING_TOO_SHORT = (
+    "Invalid '{param}': string too short. Expected a string with minimum length {limit}, "
+    "but got an empty string instead."
+)
+ARRAY_TOO_LONG = (
+    "Invalid '{param}': array too long. Expected an array with maximum length {limit}, "
+    "but got an array with length {length} instead."
+)
+EMPTY_ARRAY = "Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array instead."
+INTEGER_ABOVE_MAX = "Invalid '{param}': integer above maximum value. Expected a value <= {limit}, but got {value} instead."
+INTEGER_BELOW_MIN = "Invalid '{param}': integer below minimum value. Expected a value >= {limit}, but got {value} instead."
+NUMBER_ABOVE_MAX = "Invalid '{param}': decimal above maximum value. Expected a value <= {limit}, but got {value} instead."
+NUMBER_BELOW_MIN = "Invalid '{param}': decimal below minimum value. Expected a value >= {limit}, but got {value} instead."
+QUERY_NOT_INTEGER = "Invalid '{param}': expected an integer, but got '{value}' instead."
+BODY_NOT_OBJECT = "Invalid body: expected a JSON object, but got {actual} instead."
+BODY_TOO_LARGE = "Request body too large: {size} bytes exceeds the limit of {limit} bytes."
+MESSAGE_WHILE_RUN_ACTIVE = "Can't add messages to {thread_id} while a run {run_id} is active."
+RUN_WHILE_RUN_ACTIVE = "Thread {thread_id} already has an active run {run_id}."
+TOOL_OUTPUTS_WRONG_STATUS = 'Runs in status "{status}" do not accept tool outputs.'
+CANNOT_CANCEL = "Cannot cancel run with status '{status}'."
+INTERNAL = "The server had an error while processing your request. Sorry about that!"
+
+
+class MockError(Exception):
+    """Base of every error the fake renders. Subclasses fix ``status`` and ``type``."""
+
+    status: int = 500
+    type: str = "server_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.code = code
+        self.headers = dict(headers or {})
+
+    def body(self) -> dict[str, Any]:
+        """The OpenAI error envelope; all four keys are always present."""
+        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
+
+
+class InvalidRequestError(MockError):
+    status = 400
+    type = "invalid_request_error"
+
+
+class ConflictStateError(InvalidRequestError):
+    """A valid request the current state forbids. Real API answers 400 (a 409 would make the SDK retry)."""
+
+
+class ReplayMissError(InvalidRequestError):
+    """No recorded interaction matches a request while replaying a cassette."""
+
+
+class AuthenticationError(MockError):
+    status = 401
+    type = "invalid_request_error"
+
+
+class NotFoundError(MockError):
+    status = 404
+    type = "invalid_request_error"
+
+
+class MethodNotAllowedError(MockError):
+    status = 405
+    type = "invalid_request_error"
+
+
+class PayloadTooLargeError(MockError):
+    status = 413
+    type = "invalid_request_error"
+
+
+class InjectedFaultError(MockError):
+    """An error a test scheduled on purpose; status and type are chosen per fault."""
+
+    def __init__(self, status: int, message: str, *, type: str, code: str | None, headers: dict[str, str]) -> None:
+        super().__init__(message, code=code, headers=headers)
+        self.status = status
+        self.type = type
+
+
+def not_found(noun: str, object_id: str) -> NotFoundError:
+    """``No thread found with id 'thread_X'.`` and its siblings for other nouns."""
+    return NotFoundError(NOT_FOUND.format(noun=noun, id=object_id))
+
+
+def missing_param(param: str) -> InvalidRequestError:
+    return InvalidRequestError(MISSING_PARAM.format(param=param), param=param, code="missing_required_parameter")
+
+
+def invalid_value(value: object, supported: list[str], param: str) -> InvalidRequestError:
+    return InvalidRequestError(
+        INVALID_VALUE.format(value=value, supported=quoted_choice(supported)), param=param, code="invalid_value"
+    )
+
+
+def quoted_choice(values: list[str]) -> str:
+    """``'a', 'b' and 'c'``: how the real API lists supported values."""
+    quoted = [f"'{v}'" for v in values]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def mask_key(key: str) -> str:
+    """Mask an API key the way the real 401 does: a short prefix, stars, the last four characters."""
+    if len(key) <= 8:
+        return "*" * len(key)
+    return f"{key[:8]}{'*' * max(len(key) - 12, 4)}{key[-4:]}"

@@ -1,0 +1,92 @@
+"""Deterministic IDs and the fake clock.
+
+Nothing in the package calls ``time.time()``, ``uuid4()`` or ``random`` for anything a client can see: each
+project owns an :class:`IdFactory` and a :class:`Clock`, so IDs and timestamps are a pure function of the
+seed, the project and the operations since the last reset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+ID_BODY_LENGTH = 24
+
+#: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
+PREFIXES = {
+    "assistant": "asst_",
+    "thread": "thread_",
+    "message": "msg_",
+    "run": "run_",
+    "step": "step_",
+    "call": "call_",
+    "vector_store": "vs_",
+}
+_ID_RE = re.compile(r"^[A-Za-z0-9]{%d}$" % ID_BODY_LENGTH)
+
+#: 2025-01-01T00:00:00Z: the default start of every project's clock.
+DEFAULT_EPOCH = 1735689600
+
+
+def _base62(digest: bytes, length: int) -> str:
+    number = int.from_bytes(digest, "big")
+    chars = []
+    for _ in range(length):
+        number, rem = divmod(number, 62)
+        chars.append(ALPHABET[rem])
+    return "".join(chars)
+
+
+def is_valid_id(object_id: str, kind: str) -> bool:
+    """True if ``object_id`` has the real format for ``kind``: prefix plus 24 alphanumerics."""
+    prefix = PREFIXES[kind]
+    return object_id.startswith(prefix) and bool(_ID_RE.match(object_id[len(prefix) :]))
+
+
+class IdFactory:
+    """Mints IDs as a hash of (seed, project, kind, per-kind counter).
+
+    Per-kind counters keep thread IDs stable when a test adds or removes a message. The project is part of the
+    hash so two projects on one server never share an ID (a thread of one key is a 404 for another).
+    """
+
+    def __init__(self, seed: str = "", project: str = "") -> None:
+        self._salt = f"{seed}\x00{project}\x00"
+        self._counters: dict[str, int] = {}
+
+    def new(self, kind: str) -> str:
+        prefix = PREFIXES[kind]
+        n = self._counters.get(kind, 0) + 1
+        self._counters[kind] = n
+        digest = hashlib.sha256(f"{self._salt}{kind}\x00{n}".encode()).digest()
+        return prefix + _base62(digest, ID_BODY_LENGTH)
+
+    def request_id(self) -> str:
+        """``req_`` plus 32 lowercase hex characters, as in real ``x-request-id`` headers."""
+        n = self._counters.get("request", 0) + 1
+        self._counters["request"] = n
+        return "req_" + hashlib.sha256(f"{self._salt}request\x00{n}".encode()).hexdigest()[:32]
+
+    def counters(self) -> dict[str, int]:
+        return dict(self._counters)
+
+    def restore(self, counters: dict[str, int]) -> None:
+        self._counters = dict(counters)
+
+
+class Clock:
+    """Integer Unix seconds that move only when told to: frozen by default, so timestamps can be asserted."""
+
+    def __init__(self, start: int = DEFAULT_EPOCH) -> None:
+        self._now = int(start)
+
+    def now(self) -> int:
+        return self._now
+
+    def set(self, when: int) -> None:
+        self._now = int(when)
+
+    def advance(self, seconds: int) -> int:
+        self._now += int(seconds)
+        return self._now

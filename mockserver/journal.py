@@ -1,0 +1,98 @@
+"""A bounded record of every request the server answered, for assertions and debugging."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_JOURNAL_LIMIT = 10_000
+
+
+@dataclass
+class JournalEntry:
+    """One request and the status it got. ``body`` is the parsed JSON body (None when empty or not JSON)."""
+
+    index: int
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    raw_body: bytes
+    status: int
+    project: str
+    request_id: str
+    #: True when no route matched (a typo in the client or an endpoint the fake lacks).
+    unknown_route: bool = False
+    _body: Any = field(default=None, repr=False)
+    _parsed: bool = field(default=False, repr=False)
+
+    @property
+    def body(self) -> Any:
+        if not self._parsed:
+            self._parsed = True
+            try:
+                self._body = json.loads(self.raw_body) if self.raw_body else None
+            except ValueError:
+                self._body = self.raw_body.decode("utf-8", "replace")
+        return self._body
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": dict(self.headers),
+            "body": self.body,
+            "status": self.status,
+            "project": self.project,
+            "request_id": self.request_id,
+            "unknown_route": self.unknown_route,
+        }
+
+    def matches(self, *, method: str | None = None, path: str | None = None, status: int | None = None,
+                project: str | None = None, path_contains: str | None = None) -> bool:
+        return (
+            (method is None or self.method == method.upper())
+            and (path is None or self.path == path)
+            and (path_contains is None or path_contains in self.path)
+            and (status is None or self.status == status)
+            and (project is None or self.project == project)
+        )
+
+
+class Journal:
+    """Thread-safe, bounded (oldest entries drop first); indices keep growing so a reader can mark a point."""
+
+    def __init__(self, limit: int = DEFAULT_JOURNAL_LIMIT) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=max(1, limit))
+        self._next_index = 0
+        self._lock = threading.Lock()
+
+    def next_index(self) -> int:
+        with self._lock:
+            return self._next_index
+
+    def record(self, **fields: Any) -> JournalEntry:
+        with self._lock:
+            entry = JournalEntry(index=self._next_index, **fields)
+            self._next_index += 1
+            self._entries.append(entry)
+            return entry
+
+    def entries(self, *, since: int = 0, **filters: Any) -> list[JournalEntry]:
+        with self._lock:
+            snapshot = list(self._entries)
+        return [e for e in snapshot if e.index >= since and e.matches(**filters)]
+
+    def clear(self, project: str | None = None) -> None:
+        with self._lock:
+            if project is None:
+                self._entries.clear()
+            else:
+                kept = [e for e in self._entries if e.project != project]
+                self._entries.clear()
+                self._entries.extend(kept)

@@ -1,0 +1,12 @@
+"""HTTP routes: parse the request, call the store, return JSON. No business rules live here."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from . import messages, threads
+
+
+def build_routes() -> list[BaseRoute]:
+    """Every route the app serves; more specific paths first where two patterns overlap."""
+    return [*threads.routes, *messages.routes]

@@ -1,0 +1,166 @@
+"""``MockServer``: the fake running in a background thread, for tests and embedding.
+
+uvicorn runs in a daemon thread on a socket bound here first, so a port that cannot be bound raises at once
+in the caller (uvicorn itself would ``sys.exit`` inside its thread).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from .app import ServerErrors, create_app
+from .config import ServerConfig
+from .ids import DEFAULT_EPOCH
+from .journal import Journal, JournalEntry
+from .store import Seeder, Store
+
+DEFAULT_API_KEY = "sk-mockserver"
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 10.0
+
+
+class ServerStartError(RuntimeError):
+    """The server could not bind its address or did not come up in time."""
+
+
+class MockServer:
+    """A fake OpenAI Assistants API on ``127.0.0.1`` (port 0 = any free port).
+
+    Use it as a context manager, or call :meth:`start` / :meth:`stop`. ``base_url`` is what the SDK wants.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: str = "",
+        clock_start: int = DEFAULT_EPOCH,
+        config: ServerConfig | None = None,
+        baseline: list[Seeder] | None = None,
+        log_level: str = "warning",
+        access_log: bool = False,
+    ) -> None:
+        self.host = host
+        self.config = config or ServerConfig()
+        self.store = Store(seed=seed, clock_start=clock_start)
+        if baseline:
+            self.store.set_baseline(baseline)
+        self.journal = Journal(self.config.journal_limit)
+        self.errors = ServerErrors()
+        self.app = create_app(self.store, self.config, journal=self.journal, errors=self.errors)
+        self._requested_port = port
+        self._log_level = log_level
+        self._access_log = access_log
+        self._socket: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port: int | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+
+    def start(self) -> MockServer:
+        if self._thread is not None:
+            return self
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self.host, self._requested_port))
+            sock.listen(2048)
+        except OSError as exc:
+            sock.close()
+            raise ServerStartError(f"cannot listen on {self.host}:{self._requested_port}: {exc.strerror or exc}") from exc
+        self._socket = sock
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            log_level=self._log_level,
+            access_log=self._access_log,
+            loop="asyncio",
+            lifespan="off",
+            ws="none",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name=f"mockserver:{self.port}", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive():
+                self._cleanup()
+                raise ServerStartError(f"server thread exited during start-up on {self.url}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ServerStartError(f"server did not start within {START_TIMEOUT:.0f}s on {self.url}")
+            time.sleep(0.001)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(STOP_TIMEOUT)
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+        self._socket = None
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- addresses and clients ----------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """What ``OpenAI(base_url=...)`` wants: the server URL plus ``/v1``."""
+        return self.url + "/v1"
+
+    def client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> Any:
+        """An ``openai.OpenAI`` bound to this server, retries off (``openai`` is imported only here)."""
+        import openai
+
+        kwargs.setdefault("max_retries", 0)
+        return openai.OpenAI(api_key=api_key, base_url=self.base_url, **kwargs)
+
+    def async_client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> Any:
+        """An ``openai.AsyncOpenAI`` bound to this server, retries off."""
+        import openai
+
+        kwargs.setdefault("max_retries", 0)
+        return openai.AsyncOpenAI(api_key=api_key, base_url=self.base_url, **kwargs)
+
+    # -- state --------------------------------------------------------------------------------------------
+
+    def reset(self, project: str | None = None) -> None:
+        """Return one project (or all) to the baseline and forget their journal entries. The server keeps running."""
+        self.store.reset(project)
+        self.journal.clear(project)
+
+    def requests(self, **filters: Any) -> list[JournalEntry]:
+        """Journal entries, optionally filtered by ``method``, ``path``, ``path_contains``, ``status``, ``project``."""
+        return self.journal.entries(**filters)
