@@ -90,7 +90,7 @@ class ApiMiddleware:
         scope["mockserver.project"] = project
         request_id = self.store.request_id(project)
         status = 500
-        started = False
+        started = recorded = False
         chunks: list[bytes] = []
         received = 0
         limit = self.config.max_body_bytes
@@ -106,6 +106,23 @@ class ApiMiddleware:
                 chunks.append(body)
             return message
 
+        def record() -> None:
+            nonlocal recorded
+            if recorded or is_control:
+                return
+            recorded = True
+            self.journal.record(
+                method=scope["method"],
+                path=path,
+                query=scope.get("query_string", b"").decode("latin-1"),
+                headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+                raw_body=b"".join(chunks),
+                status=status,
+                project=project,
+                request_id=request_id,
+                unknown_route=bool(scope.get("mockserver.unknown_route")),
+            )
+
         async def send_with_headers(message: Message) -> None:
             nonlocal status, started
             if message["type"] == "http.response.start":
@@ -117,6 +134,8 @@ class ApiMiddleware:
                 if 400 <= status < 500 and not any(k == b"x-should-retry" for k, _ in headers):
                     headers.append((b"x-should-retry", b"false"))
                 message = {**message, "headers": headers}
+                # Journal before the client can see the response, so a test reading it afterwards finds it.
+                record()
             await send(message)
 
         try:
@@ -130,18 +149,9 @@ class ApiMiddleware:
             if not started:
                 failure = e.MockError(e.INTERNAL, headers={"x-should-retry": "false"})
                 await error_response(failure)(scope, receive, send_with_headers)
-        if not is_control:
-            self.journal.record(
-                method=scope["method"],
-                path=path,
-                query=scope.get("query_string", b"").decode("latin-1"),
-                headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
-                raw_body=b"".join(chunks),
-                status=status,
-                project=project,
-                request_id=request_id,
-                unknown_route=bool(scope.get("mockserver.unknown_route")),
-            )
+        finally:
+            status = status if started else 0  # 0: no response was sent (e.g. the connection was dropped)
+            record()
 
     def _early_error(self, scope: Scope, key: str | None) -> e.MockError | None:
         if key is None:

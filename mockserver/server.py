@@ -87,6 +87,7 @@ class MockServer:
             lifespan="off",
             ws="none",
             timeout_graceful_shutdown=2,
+            server_header=False,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -1,0 +1,55 @@
+"""Fixtures shared by the project's own tests (the pytest plugin's fixtures are tested separately)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver import MockServer
+from mockserver.app import create_app
+from mockserver.store import Store
+
+API_KEY = "sk-test-key"
+HEADERS = {"Authorization": f"Bearer {API_KEY}", "OpenAI-Beta": "assistants=v2"}
+#: The official schema lives beside the checkout (../shared), not in it: it is the project's reference
+#: material, shared read-only between sessions and CI, not something this repository ships or edits.
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store()
+
+
+@pytest.fixture
+def api(store: Store) -> Iterator[TestClient]:
+    """In-process HTTP client over a fresh app, sending a key and the beta header by default."""
+    with TestClient(create_app(store), headers=HEADERS, raise_server_exceptions=True) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[MockServer]:
+    with MockServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_server(live_server: MockServer) -> MockServer:
+    live_server.reset()
+    return live_server
+
+
+@pytest.fixture
+def sdk(fresh_server: MockServer) -> Any:
+    """The real ``openai.OpenAI`` client, strict response validation on, against a fresh server."""
+    return fresh_server.client(api_key=API_KEY, _strict_response_validation=True)
+
+
+@pytest.fixture
+def async_sdk(fresh_server: MockServer) -> Any:
+    return fresh_server.async_client(api_key=API_KEY, _strict_response_validation=True)
