@@ -173,3 +173,112 @@ def normalize_tool_resources(value: Any, param: str = "tool_resources", *, allow
         if helpers:
             result["_new_vector_stores"] = len(helpers)
     return result
+
+
+# -- assistants, runs and run steps (issue 5) -------------------------------------------------------------------
+
+
+def assistant(assistant_id: str, created_at: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` holds the validated create/modify values; everything absent gets the real default."""
+    return {
+        "id": assistant_id,
+        "object": "assistant",
+        "created_at": created_at,
+        "name": fields.get("name"),
+        "description": fields.get("description"),
+        "model": fields["model"],
+        "instructions": fields.get("instructions"),
+        "tools": fields.get("tools", []),
+        "tool_resources": fields.get("tool_resources", {}),
+        "metadata": fields.get("metadata", {}),
+        "top_p": fields.get("top_p", 1.0),
+        "temperature": fields.get("temperature", 1.0),
+        "reasoning_effort": fields.get("reasoning_effort"),
+        "response_format": fields.get("response_format", "auto"),
+    }
+
+
+def run(run_id: str, *, created_at: int, thread_id: str, assistant_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A freshly created (queued) run, in the real key order; ``fields`` are the resolved overrides."""
+    return {
+        "id": run_id,
+        "object": "thread.run",
+        "created_at": created_at,
+        "assistant_id": assistant_id,
+        "thread_id": thread_id,
+        "status": "queued",
+        "started_at": None,
+        "expires_at": created_at + RUN_TTL_SECONDS,
+        "cancelled_at": None,
+        "failed_at": None,
+        "completed_at": None,
+        "required_action": None,
+        "last_error": None,
+        "model": fields["model"],
+        "instructions": fields["instructions"],
+        "tools": fields["tools"],
+        "tool_resources": fields["tool_resources"],
+        "metadata": fields["metadata"],
+        "temperature": fields["temperature"],
+        "top_p": fields["top_p"],
+        "reasoning_effort": fields.get("reasoning_effort"),
+        "max_completion_tokens": fields.get("max_completion_tokens"),
+        "max_prompt_tokens": fields.get("max_prompt_tokens"),
+        "truncation_strategy": fields["truncation_strategy"],
+        "incomplete_details": None,
+        "usage": None,
+        "response_format": fields["response_format"],
+        "tool_choice": fields["tool_choice"],
+        "parallel_tool_calls": fields["parallel_tool_calls"],
+    }
+
+
+#: A run expires this long after creation if it is still active (reference section 7).
+RUN_TTL_SECONDS = 600
+
+
+def run_step(
+    step_id: str, *, run: dict[str, Any], created_at: int, step_details: dict[str, Any]
+) -> dict[str, Any]:
+    """An in-progress step. Real responses carry ``expires_at`` (the run's); ``expired_at``/``metadata`` are
+    the schema's names, kept as well so strict schema users pass (docs/runs.md, "Run step fields")."""
+    return {
+        "id": step_id,
+        "object": "thread.run.step",
+        "created_at": created_at,
+        "run_id": run["id"],
+        "assistant_id": run["assistant_id"],
+        "thread_id": run["thread_id"],
+        "type": step_details["type"],
+        "status": "in_progress",
+        "cancelled_at": None,
+        "completed_at": None,
+        "expires_at": run["expires_at"],
+        "expired_at": None,
+        "failed_at": None,
+        "last_error": None,
+        "step_details": step_details,
+        "usage": None,
+        "metadata": {},
+    }
+
+
+def usage(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+    }
+
+
+def function_call(call_id: str, name: str, arguments: str, output: str | None = None) -> dict[str, Any]:
+    """A function call as a run step shows it (``required_action`` drops ``output``)."""
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments, "output": output}}
+
+
+def message_delta(message_id: str, content: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": message_id, "object": "thread.message.delta", "delta": {"content": content}}
+
+
+def step_delta(step_id: str, step_details: dict[str, Any]) -> dict[str, Any]:
+    return {"id": step_id, "object": "thread.run.step.delta", "delta": {"step_details": step_details}}

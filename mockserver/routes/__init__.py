@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import messages, threads
+from . import assistants, messages, threads
 
 
 def build_routes() -> list[BaseRoute]:
     """Every route the app serves; more specific paths first where two patterns overlap."""
-    return [*threads.routes, *messages.routes]
+    return [*assistants.routes, *threads.routes, *messages.routes]

@@ -6,12 +6,13 @@ project name first and raises :mod:`mockserver.errors` types; none of them knows
 
 from __future__ import annotations
 
+from .assistants import AssistantOps
 from .base import BASELINE_PROJECT, Seeder
 from .messages import MessageOps
 from .threads import ThreadOps
 
 
-class Store(MessageOps, ThreadOps):
+class Store(AssistantOps, MessageOps, ThreadOps):
     """The fake's whole state. Safe to share between the server thread and the test thread."""
 
 

@@ -1,0 +1,139 @@
+"""Validation of the fields assistants and runs share: tools, sampling, response format, tool choice...
+
+Each helper returns the value as the API echoes it, with the real defaults filled in, or raises
+:class:`~mockserver.errors.InvalidRequestError` naming the offending parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import errors as e
+from .. import validation as v
+
+TOOL_TYPES = ["code_interpreter", "file_search", "function"]
+FUNCTION_NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+RESPONSE_FORMAT_TYPES = ["text", "json_object", "json_schema"]
+TOOL_CHOICE_MODES = ["none", "auto", "required"]
+TRUNCATION_TYPES = ["auto", "last_messages"]
+RANKERS = ["auto", "default_2024_08_21"]
+
+
+def tools(value: Any, param: str, *, max_items: int) -> list[dict[str, Any]]:
+    items = v.expect_array(value, param, nullable=True, max_items=max_items) or []
+    return [_tool(item, f"{param}[{i}]") for i, item in enumerate(items)]
+
+
+def _tool(item: Any, param: str) -> dict[str, Any]:
+    v.expect_object(item, param)
+    kind = v.expect_enum(v.require(item, "type", param), TOOL_TYPES, f"{param}.type")
+    if kind == "code_interpreter":
+        v.reject_unknown(item, ("type",))
+        return {"type": "code_interpreter"}
+    if kind == "file_search":
+        v.reject_unknown(item, ("type", "file_search"))
+        options = v.expect_object(item.get("file_search"), f"{param}.file_search", nullable=True) or {}
+        v.reject_unknown(options, ("max_num_results", "ranking_options"))
+        echoed: dict[str, Any] = {}
+        if options.get("max_num_results") is not None:
+            echoed["max_num_results"] = v.expect_int(
+                options["max_num_results"], f"{param}.file_search.max_num_results", minimum=1, maximum=50
+            )
+        where = f"{param}.file_search.ranking_options"
+        ranking = v.expect_object(options.get("ranking_options"), where, nullable=True) or {}
+        v.reject_unknown(ranking, ("ranker", "score_threshold"))
+        ranker = v.expect_enum(ranking.get("ranker"), RANKERS, f"{where}.ranker", nullable=True)
+        threshold = v.expect_number(
+            ranking.get("score_threshold"), f"{where}.score_threshold", nullable=True, minimum=0, maximum=1
+        )
+        echoed["ranking_options"] = {
+            "ranker": ranker or "default_2024_08_21",
+            "score_threshold": 0.0 if threshold is None else threshold,
+        }
+        return {"type": "file_search", "file_search": echoed}
+    v.reject_unknown(item, ("type", "function"))
+    where = f"{param}.function"
+    function = v.expect_object(v.require(item, "function", param), where) or {}
+    v.reject_unknown(function, ("name", "description", "parameters", "strict"))
+    name = v.expect_string(v.require(function, "name", where), f"{where}.name") or ""
+    if not FUNCTION_NAME_RE.match(name):
+        raise e.InvalidRequestError(
+            f"Invalid '{where}.name': string does not match pattern. Expected a string that matches the pattern "
+            f"'^[a-zA-Z0-9_-]{{1,64}}$'.",
+            param=f"{where}.name",
+            code="invalid_value",
+        )
+    echoed_fn: dict[str, Any] = {"name": name}
+    description = v.expect_string(function.get("description"), f"{where}.description", nullable=True)
+    if description is not None:
+        echoed_fn["description"] = description
+    echoed_fn["parameters"] = v.expect_object(function.get("parameters"), f"{where}.parameters", nullable=True) or {}
+    echoed_fn["strict"] = bool(v.expect_bool(function.get("strict"), f"{where}.strict", nullable=True))
+    return {"type": "function", "function": echoed_fn}
+
+
+def temperature(value: Any, param: str = "temperature") -> float | int | None:
+    return v.expect_number(value, param, nullable=True, minimum=0, maximum=2)
+
+
+def top_p(value: Any, param: str = "top_p") -> float | int | None:
+    return v.expect_number(value, param, nullable=True, minimum=0, maximum=1)
+
+
+def reasoning_effort(value: Any, param: str = "reasoning_effort") -> str | None:
+    return v.expect_enum(value, REASONING_EFFORTS, param, nullable=True)
+
+
+def response_format(value: Any, param: str = "response_format") -> Any:
+    """``"auto"`` or ``{"type": "text"|"json_object"|"json_schema", ...}``; ``null`` means ``"auto"``."""
+    if value is None or value == "auto":
+        return "auto"
+    if isinstance(value, str):
+        raise e.invalid_value(value, ["auto"], param)
+    fmt = v.expect_object(value, param) or {}
+    kind = v.expect_enum(v.require(fmt, "type", param), RESPONSE_FORMAT_TYPES, f"{param}.type")
+    if kind != "json_schema":
+        v.reject_unknown(fmt, ("type",))
+        return {"type": kind}
+    v.reject_unknown(fmt, ("type", "json_schema"))
+    where = f"{param}.json_schema"
+    schema = v.expect_object(v.require(fmt, "json_schema", param), where) or {}
+    v.reject_unknown(schema, ("name", "description", "schema", "strict"))
+    v.expect_string(v.require(schema, "name", where), f"{where}.name", max_length=64)
+    v.expect_string(schema.get("description"), f"{where}.description", nullable=True)
+    v.expect_object(schema.get("schema"), f"{where}.schema", nullable=True)
+    v.expect_bool(schema.get("strict"), f"{where}.strict", nullable=True)
+    return {"type": "json_schema", "json_schema": dict(schema)}
+
+
+def tool_choice(value: Any, param: str = "tool_choice") -> Any:
+    if value is None:
+        return "auto"
+    if isinstance(value, str):
+        return v.expect_enum(value, TOOL_CHOICE_MODES, param)
+    choice = v.expect_object(value, param) or {}
+    kind = v.expect_enum(v.require(choice, "type", param), TOOL_TYPES, f"{param}.type")
+    if kind != "function":
+        v.reject_unknown(choice, ("type",))
+        return {"type": kind}
+    v.reject_unknown(choice, ("type", "function"))
+    function = v.expect_object(v.require(choice, "function", param), f"{param}.function") or {}
+    v.reject_unknown(function, ("name",))
+    name = v.expect_string(v.require(function, "name", f"{param}.function"), f"{param}.function.name")
+    return {"type": "function", "function": {"name": name}}
+
+
+def truncation_strategy(value: Any, param: str = "truncation_strategy") -> dict[str, Any]:
+    if value is None:
+        return {"type": "auto", "last_messages": None}
+    strategy = v.expect_object(value, param) or {}
+    v.reject_unknown(strategy, ("type", "last_messages"))
+    kind = v.expect_enum(v.require(strategy, "type", param), TRUNCATION_TYPES, f"{param}.type")
+    last = v.expect_int(strategy.get("last_messages"), f"{param}.last_messages", nullable=True, minimum=1)
+    return {"type": kind, "last_messages": last}
+
+
+def token_limit(value: Any, param: str) -> int | None:
+    return v.expect_int(value, param, nullable=True, minimum=256)
