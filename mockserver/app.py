@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,12 +17,31 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import errors as e
 from .config import ServerConfig
+from .faults import StreamCutter
 from .journal import Journal
 from .routes import build_routes
 from .store import Store
 
 CONTROL_PREFIX = "/__mock__/"
 _BASE_HEADERS = [(b"openai-version", b"2020-10-01"), (b"access-control-expose-headers", b"X-Request-ID")]
+access_log = logging.getLogger("mockserver.access")
+
+
+class _ConnectionCut(Exception):
+    """Raised through the app after a fault closed the connection, to stop producing a response nobody reads."""
+
+
+async def _abort_connection(scope: Scope) -> None:
+    """Close the client connection without (more of) a response: what a network failure looks like.
+
+    ``server`` puts the transport in the scope. Without one (an in-process test client) the drop surfaces as
+    ``ConnectionResetError`` in the caller, which is the nearest thing that client has.
+    """
+    transport = scope.get("mockserver.transport")
+    if transport is None:
+        raise ConnectionResetError("mockserver: connection dropped by an injected fault")
+    transport.abort()
+    await asyncio.sleep(0)  # let the server notice the disconnect before the app returns
 
 
 @dataclass
@@ -39,7 +60,10 @@ def error_response(exc: e.MockError) -> Response:
     if exc.status == 401:
         headers.setdefault("www-authenticate", 'Bearer realm="OpenAI API"')
     return Response(
-        json.dumps(exc.body(), indent=2).encode(), status_code=exc.status, headers=headers, media_type="application/json"
+        json.dumps(exc.body(), indent=2).encode(),
+        status_code=exc.status,
+        headers=headers,
+        media_type="application/json",
     )
 
 
@@ -55,9 +79,7 @@ async def _render_http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         return error_response(e.MethodNotAllowedError(e.INVALID_METHOD.format(method=request.method, path=path)))
     request.scope["mockserver.unknown_route"] = True
-    return error_response(
-        e.NotFoundError(e.UNKNOWN_URL.format(method=request.method, path=path), code="unknown_url")
-    )
+    return error_response(e.NotFoundError(e.UNKNOWN_URL.format(method=request.method, path=path), code="unknown_url"))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -90,7 +112,8 @@ class ApiMiddleware:
         scope["mockserver.project"] = project
         request_id = self.store.request_id(project)
         status = 500
-        started = recorded = False
+        started = recorded = injected = False
+        cutter: StreamCutter | None = None
         chunks: list[bytes] = []
         received = 0
         limit = self.config.max_body_bytes
@@ -124,14 +147,23 @@ class ApiMiddleware:
             )
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status, started
+            nonlocal status, started, cutter
+            if cutter is not None and message["type"] == "http.response.body":
+                body, cut = cutter.feed(message.get("body", b""))
+                if cut:
+                    if body:
+                        await send({"type": "http.response.body", "body": body, "more_body": True})
+                    await _abort_connection(scope)
+                    raise _ConnectionCut
             if message["type"] == "http.response.start":
                 started = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.extend(_BASE_HEADERS)
-                if 400 <= status < 500 and not any(k == b"x-should-retry" for k, _ in headers):
+                if cutter is not None and not any(k == b"content-type" and b"event-stream" in v for k, v in headers):
+                    cutter = None  # only streams are cut
+                if 400 <= status < 500 and not injected and not any(k == b"x-should-retry" for k, _ in headers):
                     headers.append((b"x-should-retry", b"false"))
                 message = {**message, "headers": headers}
                 # Journal before the client can see the response, so a test reading it afterwards finds it.
@@ -140,10 +172,23 @@ class ApiMiddleware:
 
         try:
             early = None if is_control else self._early_error(scope, key)
+            fault = None if is_control or early is not None else self.store.match_fault(project, scope["method"], path)
+            if fault is not None:
+                if fault.latency:
+                    await asyncio.sleep(fault.latency)
+                if fault.drop:
+                    await _abort_connection(scope)
+                    return
+                injected = fault.error is not None
+                early = fault.error
+                if fault.cut_stream_after is not None:
+                    cutter = StreamCutter(fault.cut_stream_after)
             if early is not None:
                 await error_response(early)(scope, receive, send_with_headers)
             else:
                 await self.app(scope, capture_receive, send_with_headers)
+        except _ConnectionCut:
+            pass
         except Exception as exc:  # a bug in the fake: answer like the real API's 500, and remember it
             self.errors.add(scope["method"], path, exc)
             if not started:
@@ -152,6 +197,14 @@ class ApiMiddleware:
         finally:
             status = status if started else 0  # 0: no response was sent (e.g. the connection was dropped)
             record()
+            if access_log.isEnabledFor(logging.INFO):
+                client = scope.get("client") or ("-", 0)
+                query = scope.get("query_string", b"").decode("latin-1")
+                access_log.info(
+                    '%s:%s "%s %s%s" %s %s %s',
+                    client[0], client[1], scope["method"], path, "?" + query if query else "", status, project or "-",
+                    request_id,
+                )  # fmt: skip
 
     def _early_error(self, scope: Scope, key: str | None) -> e.MockError | None:
         if key is None:

@@ -76,10 +76,18 @@ ARRAY_TOO_LONG = (
     "but got an array with length {length} instead."
 )
 EMPTY_ARRAY = "Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array instead."
-INTEGER_ABOVE_MAX = "Invalid '{param}': integer above maximum value. Expected a value <= {limit}, but got {value} instead."
-INTEGER_BELOW_MIN = "Invalid '{param}': integer below minimum value. Expected a value >= {limit}, but got {value} instead."
-NUMBER_ABOVE_MAX = "Invalid '{param}': decimal above maximum value. Expected a value <= {limit}, but got {value} instead."
-NUMBER_BELOW_MIN = "Invalid '{param}': decimal below minimum value. Expected a value >= {limit}, but got {value} instead."
+INTEGER_ABOVE_MAX = (
+    "Invalid '{param}': integer above maximum value. Expected a value <= {limit}, but got {value} instead."
+)
+INTEGER_BELOW_MIN = (
+    "Invalid '{param}': integer below minimum value. Expected a value >= {limit}, but got {value} instead."
+)
+NUMBER_ABOVE_MAX = (
+    "Invalid '{param}': decimal above maximum value. Expected a value <= {limit}, but got {value} instead."
+)
+NUMBER_BELOW_MIN = (
+    "Invalid '{param}': decimal below minimum value. Expected a value >= {limit}, but got {value} instead."
+)
 QUERY_NOT_INTEGER = "Invalid '{param}': expected an integer, but got '{value}' instead."
 BODY_NOT_OBJECT = "Invalid body: expected a JSON object, but got {actual} instead."
 BODY_TOO_LARGE = "Request body too large: {size} bytes exceeds the limit of {limit} bytes."
@@ -88,6 +96,22 @@ RUN_WHILE_RUN_ACTIVE = "Thread {thread_id} already has an active run {run_id}."
 TOOL_OUTPUTS_WRONG_STATUS = 'Runs in status "{status}" do not accept tool outputs.'
 CANNOT_CANCEL = "Cannot cancel run with status '{status}'."
 INTERNAL = "The server had an error while processing your request. Sorry about that!"
+# Injected faults (stub issue): real wording where the real API has one.
+RATE_LIMITED = (
+    "Rate limit reached for requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in {wait}. "
+    "Visit https://platform.openai.com/account/rate-limits to learn more."
+)
+OVERLOADED = "The engine is currently overloaded, please try again later."
+BAD_GATEWAY = "Bad gateway."
+GATEWAY_TIMEOUT = "Gateway timeout."
+INJECTED_FAULT = "Injected fault: HTTP {status} (scheduled through the mockserver control API)."
+FAULT_UNKNOWN_FIELDS = "Unrecognized fault field(s) in '{param}': {names}. Supported fields are: {allowed}."
+FAULT_EFFECTS = "Invalid '{param}': a fault does one thing, but got {names}. Use one of status, drop, cut_stream_after."
+FAULT_NO_EFFECT = (
+    "Invalid '{param}': a fault needs an effect: status (an error answer), drop, cut_stream_after or latency_ms."
+)
+CONTROL_BAD_FIELD = "Invalid '{param}': {reason}"
+NO_STATE_FILE = "This server has no state file: start it with --state-file PATH to save state."
 
 
 class MockError(Exception):

@@ -23,7 +23,7 @@ PREFIXES = {
     "call": "call_",
     "vector_store": "vs_",
 }
-_ID_RE = re.compile(r"^[A-Za-z0-9]{%d}$" % ID_BODY_LENGTH)
+_ID_RE = re.compile(rf"^[A-Za-z0-9]{{{ID_BODY_LENGTH}}}$")
 
 #: 2025-01-01T00:00:00Z: the default start of every project's clock.
 DEFAULT_EPOCH = 1735689600

@@ -53,8 +53,15 @@ class JournalEntry:
             "unknown_route": self.unknown_route,
         }
 
-    def matches(self, *, method: str | None = None, path: str | None = None, status: int | None = None,
-                project: str | None = None, path_contains: str | None = None) -> bool:
+    def matches(
+        self,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        project: str | None = None,
+        path_contains: str | None = None,
+    ) -> bool:
         return (
             (method is None or self.method == method.upper())
             and (path is None or self.path == path)

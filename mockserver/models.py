@@ -135,12 +135,20 @@ def normalize_attachments(value: Any, param: str = "attachments") -> list[dict[s
             tool_param = f"{where}.tools[{j}]"
             v.expect_object(tool, tool_param)
             v.reject_unknown(tool, ("type",))
-            echoed.append({"type": v.expect_enum(v.require(tool, "type", tool_param), ATTACHMENT_TOOL_TYPES, f"{tool_param}.type")})
+            echoed.append(
+                {
+                    "type": v.expect_enum(
+                        v.require(tool, "type", tool_param), ATTACHMENT_TOOL_TYPES, f"{tool_param}.type"
+                    )
+                }
+            )
         result.append({"file_id": file_id, "tools": echoed})
     return result
 
 
-def normalize_tool_resources(value: Any, param: str = "tool_resources", *, allow_helpers: bool = True) -> dict[str, Any]:
+def normalize_tool_resources(
+    value: Any, param: str = "tool_resources", *, allow_helpers: bool = True
+) -> dict[str, Any]:
     """Echo of ``tool_resources``: code_interpreter file ids (<= 20) and file_search vector store ids (<= 1).
 
     ``allow_helpers`` admits the ``vector_stores`` creation helper (create calls only); the caller turns each
@@ -237,9 +245,7 @@ def run(run_id: str, *, created_at: int, thread_id: str, assistant_id: str, fiel
 RUN_TTL_SECONDS = 600
 
 
-def run_step(
-    step_id: str, *, run: dict[str, Any], created_at: int, step_details: dict[str, Any]
-) -> dict[str, Any]:
+def run_step(step_id: str, *, run: dict[str, Any], created_at: int, step_details: dict[str, Any]) -> dict[str, Any]:
     """An in-progress step. Real responses carry ``expires_at`` (the run's); ``expired_at``/``metadata`` are
     the schema's names, kept as well so strict schema users pass (docs/runs.md, "Run step fields")."""
     return {

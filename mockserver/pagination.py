@@ -22,7 +22,7 @@ class Page:
 class SortedIndex:
     """IDs ordered by creation time, ties by creation order."""
 
-    __slots__ = ("_keys", "_by_id")
+    __slots__ = ("_by_id", "_keys")
 
     def __init__(self) -> None:
         self._keys: list[Key] = []

@@ -131,10 +131,18 @@ def expect_number(
 
 def check_range(value: float, param: str, minimum: float | None, maximum: float | None, *, integer: bool) -> None:
     if maximum is not None and value > maximum:
-        template, code = (e.INTEGER_ABOVE_MAX, "integer_above_max_value") if integer else (e.NUMBER_ABOVE_MAX, "decimal_above_max_value")
+        template, code = (
+            (e.INTEGER_ABOVE_MAX, "integer_above_max_value")
+            if integer
+            else (e.NUMBER_ABOVE_MAX, "decimal_above_max_value")
+        )
         raise e.InvalidRequestError(template.format(param=param, limit=maximum, value=value), param=param, code=code)
     if minimum is not None and value < minimum:
-        template, code = (e.INTEGER_BELOW_MIN, "integer_below_min_value") if integer else (e.NUMBER_BELOW_MIN, "decimal_below_min_value")
+        template, code = (
+            (e.INTEGER_BELOW_MIN, "integer_below_min_value")
+            if integer
+            else (e.NUMBER_BELOW_MIN, "decimal_below_min_value")
+        )
         raise e.InvalidRequestError(template.format(param=param, limit=minimum, value=value), param=param, code=code)
 
 

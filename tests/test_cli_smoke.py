@@ -12,7 +12,9 @@ import urllib.request
 import pytest
 
 
-@pytest.mark.parametrize("entry", [["-m", "mockserver"], ["-c", "from mockserver.cli import main; raise SystemExit(main())"]])
+@pytest.mark.parametrize(
+    "entry", [["-m", "mockserver"], ["-c", "from mockserver.cli import main; raise SystemExit(main())"]]
+)
 def test_serve_on_port_zero_prints_the_url_and_stops_on_sigint(entry: list[str]) -> None:
     proc = subprocess.Popen(
         [sys.executable, *entry, "serve", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -27,7 +29,11 @@ def test_serve_on_port_zero_prints_the_url_and_stops_on_sigint(entry: list[str])
             match.group(1) + "/v1/threads",
             data=b"{}",
             method="POST",
-            headers={"Authorization": "Bearer sk-x", "OpenAI-Beta": "assistants=v2", "Content-Type": "application/json"},
+            headers={
+                "Authorization": "Bearer sk-x",
+                "OpenAI-Beta": "assistants=v2",
+                "Content-Type": "application/json",
+            },
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert json.load(response)["object"] == "thread"

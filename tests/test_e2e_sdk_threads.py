@@ -80,7 +80,10 @@ def test_async_client_end_to_end(async_sdk: Any) -> None:
         thread = await async_sdk.beta.threads.create()
         for text in ("a", "b", "c"):
             await async_sdk.beta.threads.messages.create(thread_id=thread.id, role="user", content=text)
-        seen = [m.content[0].text.value async for m in async_sdk.beta.threads.messages.list(thread_id=thread.id, limit=1, order="asc")]
+        seen = [
+            m.content[0].text.value
+            async for m in async_sdk.beta.threads.messages.list(thread_id=thread.id, limit=1, order="asc")
+        ]
         with pytest.raises(openai.BadRequestError):
             await async_sdk.beta.threads.retrieve("nope")
         await async_sdk.close()

@@ -137,7 +137,8 @@ INVALID_JSON_PREFIX = "We could not parse the JSON body of your request."
         ),
         (
             {"role": "user", "content": ""},
-            "Invalid 'content': string too short. Expected a string with minimum length 1, but got an empty string instead.",
+            "Invalid 'content': string too short. Expected a string with minimum length 1, "
+            "but got an empty string instead.",
             "content",
             "string_below_min_length",
         ),
@@ -159,7 +160,12 @@ INVALID_JSON_PREFIX = "We could not parse the JSON body of your request."
             "content[0].image_url.detail",
             "invalid_value",
         ),
-        ({"role": "user", "content": "x", "colour": "red"}, "Unrecognized request argument supplied: colour", None, None),
+        (
+            {"role": "user", "content": "x", "colour": "red"},
+            "Unrecognized request argument supplied: colour",
+            None,
+            None,
+        ),
         (
             {"role": "user", "content": "x", "a": 1, "b": 2},
             "Unrecognized request arguments supplied: a, b",
@@ -225,13 +231,30 @@ def test_metadata_limits_at_their_boundaries(api: TestClient) -> None:
 @pytest.mark.parametrize(
     ("query", "message", "param", "code"),
     [
-        ({"limit": "0"}, "Invalid 'limit': integer below minimum value. Expected a value >= 1, but got 0 instead.", "limit", "integer_below_min_value"),
-        ({"limit": "101"}, "Invalid 'limit': integer above maximum value. Expected a value <= 100, but got 101 instead.", "limit", "integer_above_max_value"),
+        (
+            {"limit": "0"},
+            "Invalid 'limit': integer below minimum value. Expected a value >= 1, but got 0 instead.",
+            "limit",
+            "integer_below_min_value",
+        ),
+        (
+            {"limit": "101"},
+            "Invalid 'limit': integer above maximum value. Expected a value <= 100, but got 101 instead.",
+            "limit",
+            "integer_above_max_value",
+        ),
         ({"limit": "abc"}, "Invalid 'limit': expected an integer, but got 'abc' instead.", "limit", "invalid_type"),
-        ({"order": "sideways"}, "Invalid value: 'sideways'. Supported values are: 'asc' and 'desc'.", "order", "invalid_value"),
+        (
+            {"order": "sideways"},
+            "Invalid value: 'sideways'. Supported values are: 'asc' and 'desc'.",
+            "order",
+            "invalid_value",
+        ),
     ],
 )
-def test_list_query_errors(api: TestClient, thread_id: str, query: dict[str, str], message: str, param: str, code: str) -> None:
+def test_list_query_errors(
+    api: TestClient, thread_id: str, query: dict[str, str], message: str, param: str, code: str
+) -> None:
     response = api.get(f"/v1/threads/{thread_id}/messages", params=query)
     assert response.status_code == 400
     assert error_of(response) == {"message": message, "type": "invalid_request_error", "param": param, "code": code}

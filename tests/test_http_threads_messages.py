@@ -16,7 +16,9 @@ def new_thread(api: TestClient, **body: Any) -> dict[str, Any]:
     return dict(response.json())
 
 
-def add_message(api: TestClient, thread_id: str, content: Any = "hi", role: str = "user", **extra: Any) -> dict[str, Any]:
+def add_message(
+    api: TestClient, thread_id: str, content: Any = "hi", role: str = "user", **extra: Any
+) -> dict[str, Any]:
     response = api.post(f"/v1/threads/{thread_id}/messages", json={"role": role, "content": content, **extra})
     assert response.status_code == 200, response.text
     return dict(response.json())

@@ -48,7 +48,7 @@ def test_forward_and_backward_walks_yield_the_stored_sequence(created: list[int]
     assert walk_forward(index, order, limit) == expected
     if expected:
         # Everything before the last item, walked backwards, then the last item itself.
-        assert walk_backward(index, order, limit, expected[-1]) + [expected[-1]] == expected
+        assert [*walk_backward(index, order, limit, expected[-1]), expected[-1]] == expected
 
 
 @given(st.lists(st.integers(0, 3), min_size=1, max_size=30), st.data())

@@ -28,7 +28,11 @@ def test_thread_and_message_responses_conform(api: TestClient) -> None:
             "/v1/threads",
             json={
                 "messages": [
-                    {"role": "user", "content": "hello", "attachments": [{"file_id": "file-1", "tools": [{"type": "code_interpreter"}]}]},
+                    {
+                        "role": "user",
+                        "content": "hello",
+                        "attachments": [{"file_id": "file-1", "tools": [{"type": "code_interpreter"}]}],
+                    },
                     {
                         "role": "assistant",
                         "content": [
@@ -39,7 +43,10 @@ def test_thread_and_message_responses_conform(api: TestClient) -> None:
                     },
                 ],
                 "metadata": {"k": "v"},
-                "tool_resources": {"code_interpreter": {"file_ids": ["file-1"]}, "file_search": {"vector_store_ids": ["vs_1"]}},
+                "tool_resources": {
+                    "code_interpreter": {"file_ids": ["file-1"]},
+                    "file_search": {"vector_store_ids": ["vs_1"]},
+                },
             },
         )
     )
@@ -52,7 +59,9 @@ def test_thread_and_message_responses_conform(api: TestClient) -> None:
     listing = ok(api.get(f"/v1/threads/{tid}/messages", params={"limit": 2}))
     checks.append((listing, "ListMessagesResponse"))
     checks.append((ok(api.get(f"/v1/threads/{tid}/messages/{message['id']}")), "MessageObject"))
-    checks.append((ok(api.post(f"/v1/threads/{tid}/messages/{message['id']}", json={"metadata": {"a": "b"}})), "MessageObject"))
+    checks.append(
+        (ok(api.post(f"/v1/threads/{tid}/messages/{message['id']}", json={"metadata": {"a": "b"}})), "MessageObject")
+    )
     checks.append((ok(api.delete(f"/v1/threads/{tid}/messages/{message['id']}")), "DeleteMessageResponse"))
     checks.append((ok(api.delete(f"/v1/threads/{tid}")), "DeleteThreadResponse"))
     for instance, schema in checks:

@@ -114,7 +114,9 @@ class StoreBase:
                 code="invalid_id",
             )
         if object_id in existing:
-            raise e.InvalidRequestError(f"Duplicate id '{object_id}': an object with this id already exists.", param="id")
+            raise e.InvalidRequestError(
+                f"Duplicate id '{object_id}': an object with this id already exists.", param="id"
+            )
 
     def _thread(self, project: Project, thread_id: str, param: str = "thread_id") -> ThreadState:
         check_id(thread_id, "thread", param)

@@ -7,8 +7,8 @@ from typing import Any
 from .. import errors as e
 from .. import models
 from .. import validation as v
-from .base import StoreBase, locked
 from ..pagination import SortedIndex
+from .base import StoreBase, locked
 from .state import Project, ThreadState
 
 MESSAGE_CREATE_FIELDS = ("role", "content", "attachments", "metadata")

@@ -68,7 +68,9 @@ class ThreadOps(StoreBase):
         if "metadata" in body:
             changes["metadata"] = v.check_metadata(body["metadata"])
         if "tool_resources" in body:
-            changes["tool_resources"] = self._tool_resources(state, body["tool_resources"], "tool_resources", allow_helpers=False)
+            changes["tool_resources"] = self._tool_resources(
+                state, body["tool_resources"], "tool_resources", allow_helpers=False
+            )
         if changes:
             thread.data = {**thread.data, **changes}
         return thread.data
