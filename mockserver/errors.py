@@ -112,6 +112,22 @@ FAULT_NO_EFFECT = (
 )
 CONTROL_BAD_FIELD = "Invalid '{param}': {reason}"
 NO_STATE_FILE = "This server has no state file: start it with --state-file PATH to save state."
+# Injected faults (stub issue): real wording where the real API has one.
+RATE_LIMITED = (
+    "Rate limit reached for requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in {wait}. "
+    "Visit https://platform.openai.com/account/rate-limits to learn more."
+)
+OVERLOADED = "The engine is currently overloaded, please try again later."
+BAD_GATEWAY = "Bad gateway."
+GATEWAY_TIMEOUT = "Gateway timeout."
+INJECTED_FAULT = "Injected fault: HTTP {status} (scheduled through the mockserver control API)."
+FAULT_UNKNOWN_FIELDS = "Unrecognized fault field(s) in '{param}': {names}. Supported fields are: {allowed}."
+FAULT_EFFECTS = "Invalid '{param}': a fault does one thing, but got {names}. Use one of status, drop, cut_stream_after."
+FAULT_NO_EFFECT = (
+    "Invalid '{param}': a fault needs an effect: status (an error answer), drop, cut_stream_after or latency_ms."
+)
+CONTROL_BAD_FIELD = "Invalid '{param}': {reason}"
+NO_STATE_FILE = "This server has no state file: start it with --state-file PATH to save state."
 
 
 class MockError(Exception):

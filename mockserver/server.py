@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from .app import ServerErrors, create_app
 from .config import ServerConfig
@@ -27,6 +28,23 @@ STOP_TIMEOUT = 10.0
 
 class ServerStartError(RuntimeError):
     """The server could not bind its address or did not come up in time."""
+
+
+class _TransportProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
+    """uvicorn's HTTP protocol, also putting the connection's transport in the scope.
+
+    ASGI has no way to close a connection without answering; injected ``drop`` and stream-cut faults need one.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inner: Any = getattr(self, "app")  # noqa: B009 (mypy cannot type the base class attribute)
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            scope["mockserver.transport"] = self.transport
+            await inner(scope, receive, send)
+
+        self.app = app
 
 
 class MockServer:
@@ -86,6 +104,7 @@ class MockServer:
             loop="asyncio",
             lifespan="off",
             ws="none",
+            http=_TransportProtocol,
             timeout_graceful_shutdown=2,
             server_header=False,
         )
