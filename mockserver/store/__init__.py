@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from .assistants import AssistantOps
 from .base import BASELINE_PROJECT, Seeder
+from .export import ExportOps
 from .faults import FaultOps
 from .messages import MessageOps
 from .threads import ThreadOps
 
 
-class Store(AssistantOps, MessageOps, ThreadOps, FaultOps):
+class Store(AssistantOps, MessageOps, ThreadOps, FaultOps, ExportOps):
     """The fake's whole state. Safe to share between the server thread and the test thread."""
 
 

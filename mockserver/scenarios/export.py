@@ -1,0 +1,157 @@
+"""Freezing a project's current state into a scenario document, and writing documents as YAML or JSON.
+
+The export is exact for what the format can express: every object keeps its ID and ``created_at``, listings
+keep their order, the clock's current value is written as ``clock`` and the ID counters as ``id_counters``, so
+objects created after loading the export get the same deterministic timestamps (and, in the same project and
+seed, the same IDs) as they would have in the original. Runs and messages written by runs cannot be
+re-created through the public operations yet: export refuses them unless ``lossy=True`` (docs/scenarios.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import models
+from .validate import Problem, ScenarioError
+
+#: Message fields only a run sets; the values a message created by a request has.
+_RUN_ONLY_DEFAULTS = {
+    "assistant_id": None,
+    "run_id": None,
+    "status": "completed",
+    "completed_at": None,
+    "incomplete_at": None,
+    "incomplete_details": None,
+}
+_FAULT_STATE_KEYS = ("project", "seen", "fired", "remaining")
+
+
+def export_project(store: Any, project: str, *, lossy: bool = False) -> dict[str, Any]:
+    """The current state of ``project`` as a scenario document (a fresh dict the caller may edit).
+
+    Raises :class:`ScenarioError` for state the format cannot hold (runs and their messages) unless ``lossy``:
+    then runs are left out and run-written messages are exported as plain messages.
+    """
+    state = copy.deepcopy(store.export_state(project))
+    source = f"<project {project}>"
+    lost: list[Problem] = []
+    document: dict[str, Any] = {"version": 1}
+    if state["seed"]:
+        document["seed"] = state["seed"]
+    document["clock"] = state["clock"]
+    if state["id_counters"]:
+        document["id_counters"] = dict(sorted(state["id_counters"].items()))
+    if state["assistants"]:
+        document["assistants"] = [_assistant(a) for a in state["assistants"]]
+    threads = []
+    for index, item in enumerate(state["threads"]):
+        thread = _thread(item, f"threads[{index}]", source, lost)
+        threads.append(thread)
+    if threads:
+        document["threads"] = threads
+    if lost and not lossy:
+        raise ScenarioError(lost)
+    _extensions(store, project, document)
+    return document
+
+
+def _assistant(assistant: dict[str, Any]) -> dict[str, Any]:
+    defaults = models.assistant("", 0, {"model": assistant["model"]})
+    result = {"id": assistant["id"], "created_at": assistant["created_at"], "model": assistant["model"]}
+    for key, value in assistant.items():
+        if key not in ("id", "object", "created_at", "model") and value != defaults.get(key):
+            result[key] = value
+    return result
+
+
+def _thread(item: dict[str, Any], where: str, source: str, lost: list[Problem]) -> dict[str, Any]:
+    data = item["thread"]
+    thread: dict[str, Any] = {"id": data["id"], "created_at": data["created_at"]}
+    if data.get("metadata"):
+        thread["metadata"] = data["metadata"]
+    if data.get("tool_resources"):
+        thread["tool_resources"] = data["tool_resources"]
+    if item.get("run_count"):
+        lost.append(Problem(source, where, f"thread {data['id']} has runs, which export cannot hold yet"))
+    messages = [_message(m, f"{where}.messages[{i}]", source, lost) for i, m in enumerate(item["messages"])]
+    if messages:
+        thread["messages"] = messages
+    return thread
+
+
+def _message(message: dict[str, Any], where: str, source: str, lost: list[Problem]) -> dict[str, Any]:
+    changed = [k for k, default in _RUN_ONLY_DEFAULTS.items() if message.get(k) != default]
+    if changed:
+        lost.append(Problem(source, where, f"message {message['id']} was written by a run ({', '.join(changed)})"))
+    result: dict[str, Any] = {
+        "id": message["id"],
+        "created_at": message["created_at"],
+        "role": message["role"],
+        "content": _content(message["content"], where, source, lost),
+    }
+    if message.get("attachments"):
+        result["attachments"] = message["attachments"]
+    if message.get("metadata"):
+        result["metadata"] = message["metadata"]
+    return result
+
+
+def _content(blocks: list[dict[str, Any]], where: str, source: str, lost: list[Problem]) -> Any:
+    """Stored content blocks in the request form that re-creates them (a lone non-empty text as a string)."""
+    parts: list[dict[str, Any]] = []
+    for index, block in enumerate(blocks):
+        if block["type"] == "text":
+            if block["text"].get("annotations"):
+                lost.append(Problem(source, f"{where}.content[{index}]", "text annotations cannot be exported yet"))
+            parts.append({"type": "text", "text": block["text"]["value"]})
+        elif block["type"] in ("image_url", "image_file"):
+            parts.append(block)
+        else:
+            lost.append(Problem(source, f"{where}.content[{index}]", f"content of type '{block['type']}'"))
+    if len(parts) == 1 and parts[0]["type"] == "text" and parts[0]["text"]:
+        return parts[0]["text"]
+    return parts
+
+
+def _extensions(store: Any, project: str, document: dict[str, Any]) -> None:
+    """The script, run settings and faults sections, from the operations that own them (when they exist)."""
+    if hasattr(store, "list_script_rules"):
+        rules = store.list_script_rules(project)
+        if rules:
+            document["script"] = copy.deepcopy(rules)
+    if hasattr(store, "get_run_settings"):
+        settings = store.get_run_settings(project)
+        if settings:
+            document["runs"] = copy.deepcopy(settings)
+    if hasattr(store, "list_faults"):
+        # Only the project's own faults: every-project ones belong to the server, not to this state.
+        faults = [f for f in store.list_faults(project) if f.get("project") == project]
+        if faults:
+            document["faults"] = [{k: v for k, v in f.items() if k not in _FAULT_STATE_KEYS} for f in faults]
+
+
+def dump_yaml(document: Any) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+def dump_json(document: Any) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def dump(document: Any, format: str = "yaml") -> str:
+    """``document`` as scenario text: ``format`` is ``"yaml"`` or ``"json"``."""
+    if format not in ("yaml", "json"):
+        raise ValueError(f"unknown format {format!r} (expected 'yaml' or 'json')")
+    return dump_json(document) if format == "json" else dump_yaml(document)
+
+
+def save(document: Any, path: str | Path) -> Path:
+    """Write ``document`` to ``path``, as JSON if it ends in ``.json``, else YAML."""
+    target = Path(path)
+    target.write_text(dump(document, "json" if target.suffix.lower() == ".json" else "yaml"), encoding="utf-8")
+    return target

@@ -1,0 +1,259 @@
+"""Finding, reading, validating and caching scenario files (and documents given as dicts).
+
+Names resolve against a fixtures directory (argument, else ``$MOCKSERVER_FIXTURES_DIR``, else ``./fixtures``)
+with ``.yaml``, ``.yml`` or ``.json`` appended when the name has none of them; paths work too. Includes resolve
+against the including file's directory first. Each file is parsed and validated once: the cache is keyed by
+resolved path and checked against the modification time and size of the file and everything it includes.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+from .apply import Scenario
+from .parse import parse_json, parse_yaml, yaml_lines
+from .validate import Problem, ScenarioError, check, join
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+FIXTURES_ENV = "MOCKSERVER_FIXTURES_DIR"
+DEFAULT_FIXTURES_DIR = "fixtures"
+
+#: What ``MockServer(scenario=...)`` and friends accept: a name, a path, a loaded scenario or a document.
+ScenarioLike = Union[str, "os.PathLike[str]", Scenario, Mapping[str, Any]]
+
+_Stamp = tuple[tuple[str, int, int], ...]
+
+
+def fixtures_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The directory scenario names resolve against."""
+    if explicit is not None:
+        return Path(explicit)
+    return Path(os.environ.get(FIXTURES_ENV) or DEFAULT_FIXTURES_DIR)
+
+
+def resolve(
+    name_or_path: str | os.PathLike[str],
+    fixtures: str | os.PathLike[str] | None = None,
+    *,
+    relative_to: Path | None = None,
+) -> Path:
+    """The file a scenario reference means; :class:`ScenarioError` listing the places tried if none exists."""
+    reference = Path(name_or_path)
+    bases = [Path()] if reference.is_absolute() else [relative_to or Path(), fixtures_path(fixtures)]
+    tried: list[Path] = []
+    for base in bases:
+        candidate = base / reference
+        options = [candidate]
+        if candidate.suffix.lower() not in EXTENSIONS:
+            options += [candidate.with_name(candidate.name + ext) for ext in EXTENSIONS]
+        for option in options:
+            if option not in tried:
+                tried.append(option)
+            if option.is_file():
+                return option
+    looked = ", ".join(str(p) for p in tried)
+    raise ScenarioError([Problem(str(name_or_path), "", f"scenario not found (looked for: {looked})")])
+
+
+class ScenarioCache:
+    """Parsed scenarios by resolved path, reused while neither the file nor its includes change on disk."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[Path, Path], tuple[_Stamp, Scenario]] = {}
+
+    def get(self, path: Path, fixtures: str | os.PathLike[str] | None) -> Scenario | None:
+        with self._lock:
+            entry = self._entries.get(_cache_key(path, fixtures))
+        if entry is None:
+            return None
+        stamp, scenario = entry
+        return scenario if all(_stat(Path(p)) == (m, s) for p, m, s in stamp) else None
+
+    def put(self, path: Path, fixtures: str | os.PathLike[str] | None, scenario: Scenario) -> None:
+        stamp = tuple((key, *_stat(Path(key))) for key in _files(scenario))
+        with self._lock:
+            self._entries[_cache_key(path, fixtures)] = (stamp, scenario)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _cache_key(path: Path, fixtures: str | os.PathLike[str] | None) -> tuple[Path, Path]:
+    # Includes may resolve against the fixtures directory, so the same file can mean different things.
+    return (path.resolve(), fixtures_path(fixtures).resolve())
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _files(scenario: Scenario) -> list[str]:
+    found = [scenario.key] if scenario.key else []
+    for included in scenario.includes:
+        found += [f for f in _files(included) if f not in found]
+    return found
+
+
+#: The process-wide parse cache (immutable results only, so sharing it cannot leak state between tests).
+CACHE = ScenarioCache()
+
+
+def load_scenario(
+    name_or_path: str | os.PathLike[str], fixtures_dir: str | os.PathLike[str] | None = None, *, cache: bool = True
+) -> Scenario:
+    """Load, validate and cache a scenario file (and its includes). Raises :class:`ScenarioError`."""
+    return _load_file(resolve(name_or_path, fixtures_dir), fixtures_dir, (), cache)
+
+
+def load_document(
+    document: Mapping[str, Any],
+    source: str = "<document>",
+    *,
+    fixtures_dir: str | os.PathLike[str] | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+) -> Scenario:
+    """Validate a scenario given as a dict (includes resolve against ``base_dir``, default the current one)."""
+    document = copy.deepcopy(dict(document)) if isinstance(document, Mapping) else document
+    return _build(document, source, "", fixtures_dir, Path(base_dir or "."), (), _no_lines, True)
+
+
+def load_text(
+    text: str,
+    source: str = "<text>",
+    *,
+    format: str = "yaml",
+    fixtures_dir: str | os.PathLike[str] | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+) -> Scenario:
+    """Parse and validate scenario text (``format`` is ``"yaml"`` or ``"json"``)."""
+    if format == "json":
+        document = parse_json(text, source)
+        lines = _lazy_lines(text)
+    else:
+        document, line_map = parse_yaml(text, source)
+        lines = line_map.get
+    return _build(document, source, "", fixtures_dir, Path(base_dir or "."), (), lines, True)
+
+
+def resolve_scenarios(
+    spec: ScenarioLike | Sequence[ScenarioLike] | None, fixtures_dir: str | os.PathLike[str] | None = None
+) -> list[Scenario]:
+    """One or many names, paths, :class:`Scenario` objects or documents, loaded in order."""
+    if spec is None:
+        return []
+    items: list[Any] = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    result = []
+    for item in items:
+        if isinstance(item, Scenario):
+            result.append(item)
+        elif isinstance(item, Mapping):
+            result.append(load_document(item, fixtures_dir=fixtures_dir))
+        else:
+            result.append(load_scenario(item, fixtures_dir))
+    return result
+
+
+def _no_lines(path: str) -> int | None:
+    return None
+
+
+def _lazy_lines(text: str) -> Any:
+    @functools.cache
+    def lines() -> dict[str, int]:
+        return yaml_lines(text)[0]
+
+    return lambda path: lines().get(path)
+
+
+def _load_file(path: Path, fixtures: Any, stack: tuple[Path, ...], use_cache: bool) -> Scenario:
+    if use_cache and (cached := CACHE.get(path, fixtures)) is not None:
+        return cached
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(source, "", f"cannot read the file: {exc}")]) from None
+    if path.suffix.lower() == ".json":
+        document = parse_json(text, source)
+        lines = _lazy_lines(text)
+    else:
+        document, line_map = parse_yaml(text, source)
+        lines = line_map.get
+    scenario = _build(document, source, str(path.resolve()), fixtures, path.parent, stack, lines, use_cache)
+    if use_cache:
+        CACHE.put(path, fixtures, scenario)
+    return scenario
+
+
+def _build(
+    document: Any,
+    source: str,
+    key: str,
+    fixtures: Any,
+    base_dir: Path,
+    stack: tuple[Path, ...],
+    lines: Any,
+    use_cache: bool,
+) -> Scenario:
+    probe = Scenario(name="", source=source, document={}, line_of=lines)
+    problems = [probe.problem(path, message) for path, message in validate_document(document)]
+    if problems:
+        raise ScenarioError(problems)
+    here = Path(key) if key else None
+    chain = (*stack, here) if here else stack
+    includes = []
+    for index, reference in enumerate(document.get("include", [])):
+        where = join("include", index)
+        try:
+            target = resolve(reference, fixtures, relative_to=base_dir)
+        except ScenarioError as exc:
+            raise ScenarioError([probe.problem(where, exc.problems[0].message)]) from None
+        if target.resolve() in chain:
+            cycle = " -> ".join(str(p) for p in (*chain, target.resolve()))
+            raise ScenarioError([probe.problem(where, f"include cycle: {cycle}")])
+        includes.append(_load_file(target, fixtures, chain, use_cache))
+    name = Path(source).stem if key else source
+    return Scenario(name=name, source=source, document=document, includes=tuple(includes), key=key, line_of=lines)
+
+
+def validate_document(document: Any) -> list[tuple[str, str]]:
+    """Every ``(path, message)`` problem of a document on its own (schema, version, duplicate IDs)."""
+    if document is None:
+        return [("", "the document is empty (expected an object with at least 'version: 1')")]
+    if isinstance(document, dict) and "version" in document and document["version"] != 1:
+        return [("version", f"unsupported version {document['version']!r}: this mockserver reads version 1")]
+    problems = list(check(document))
+    if not problems:
+        problems += _duplicate_ids(document)
+    return problems
+
+
+def _duplicate_ids(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    problems = []
+    paths = [(join(join("assistants", i), "id"), a.get("id")) for i, a in enumerate(document.get("assistants", []))]
+    for t, thread in enumerate(document.get("threads", [])):
+        where = join("threads", t)
+        paths.append((join(where, "id"), thread.get("id")))
+        for m, message in enumerate(thread.get("messages", [])):
+            paths.append((join(join(join(where, "messages"), m), "id"), message.get("id")))
+    for path, object_id in paths:
+        if object_id is None:
+            continue
+        if object_id in seen:
+            problems.append((path, f"duplicate id '{object_id}' (already used at {seen[object_id]})"))
+        else:
+            seen[object_id] = path
+    return problems
