@@ -6,9 +6,11 @@ in the caller (uvicorn itself would ``sys.exit`` inside its thread).
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +21,7 @@ from .app import ServerErrors, create_app
 from .config import ServerConfig
 from .ids import DEFAULT_EPOCH
 from .journal import Journal, JournalEntry
+from .scenarios import ScenarioLike, export_project, resolve_scenarios
 from .store import Seeder, Store
 
 DEFAULT_API_KEY = "sk-mockserver"
@@ -62,14 +65,22 @@ class MockServer:
         clock_start: int = DEFAULT_EPOCH,
         config: ServerConfig | None = None,
         baseline: list[Seeder] | None = None,
+        scenario: ScenarioLike | Sequence[ScenarioLike] | None = None,
+        fixtures_dir: str | os.PathLike[str] | None = None,
         log_level: str = "warning",
         access_log: bool = False,
     ) -> None:
         self.host = host
         self.config = config or ServerConfig()
+        self.fixtures_dir = fixtures_dir
+        self._baseline = list(baseline or [])
+        #: The scenarios every project starts from (after ``baseline``); names resolve against ``fixtures_dir``.
+        self.scenarios = resolve_scenarios(scenario, fixtures_dir)
+        if not seed:
+            seed = next((s.seed for s in self.scenarios if s.seed), "")
         self.store = Store(seed=seed, clock_start=clock_start)
-        if baseline:
-            self.store.set_baseline(baseline)
+        if self._baseline or self.scenarios:
+            self.store.set_baseline([*self._baseline, *(s.apply for s in self.scenarios)])
         self.journal = Journal(self.config.journal_limit)
         self.errors = ServerErrors()
         self.app = create_app(self.store, self.config, journal=self.journal, errors=self.errors)
@@ -184,3 +195,14 @@ class MockServer:
     def requests(self, **filters: Any) -> list[JournalEntry]:
         """Journal entries, optionally filtered by ``method``, ``path``, ``path_contains``, ``status``, ``project``."""
         return self.journal.entries(**filters)
+
+    def set_scenario(self, scenario: ScenarioLike | Sequence[ScenarioLike] | None) -> None:
+        """Make ``scenario`` (one or many, or ``None``) every project's starting state, and reset all projects."""
+        scenarios = resolve_scenarios(scenario, self.fixtures_dir)
+        self.store.set_baseline([*self._baseline, *(s.apply for s in scenarios)])
+        self.scenarios = scenarios
+        self.journal.clear(None)
+
+    def export(self, project: str = DEFAULT_API_KEY, *, lossy: bool = False) -> dict[str, Any]:
+        """The current state of ``project`` (default: the default client's) as a scenario document."""
+        return export_project(self.store, project, lossy=lossy)
