@@ -1,0 +1,107 @@
+"""``mockserver validate`` and ``mockserver export``: check scenario files; freeze a state into one.
+
+``validate`` loads each file (with its includes) and applies it to a scratch store, so it reports both format
+errors and what the server itself would reject, each with its location. ``export`` writes a scenario document
+from a running server (``--url``, through ``GET /__mock__/state``) or from scenario files (their includes
+resolved and every generated ID and timestamp written out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from ..scenarios import ScenarioError, dump, export_project, load_scenario, save
+from ..store import Store
+
+#: Project name used when exporting scenario files (any name gives the same IDs: they are minted in the baseline).
+FILE_EXPORT_PROJECT = "export"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate = sub.add_parser("validate", help="check scenario files; exit 1 with located errors if any is invalid")
+    validate.add_argument("files", nargs="+", metavar="FILE", help="scenario file (or name in the fixtures directory)")
+    validate.add_argument("--fixtures-dir", help="directory scenario names and includes resolve against")
+    validate.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    validate.set_defaults(func=run_validate)
+
+    export = sub.add_parser("export", help="write a state as a scenario document (from a server or from files)")
+    export.add_argument("files", nargs="*", metavar="SCENARIO", help="scenario files to freeze (when no --url)")
+    export.add_argument("--url", help="a running mockserver (http://host:port) to export from")
+    export.add_argument("--project", help="project to export from --url (default: the server's sk-mockserver)")
+    export.add_argument("--fixtures-dir", help="directory scenario names and includes resolve against")
+    export.add_argument("--format", choices=["yaml", "json"], help="output format (default: from -o, else yaml)")
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export.add_argument("--lossy", action="store_true", help="drop runs instead of refusing to export them")
+    export.set_defaults(func=run_export)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name, args.fixtures_dir, cache=False)
+            Store(seed=scenario.seed or "").set_baseline([scenario.apply])
+        except ScenarioError as exc:
+            failed += 1
+            print(str(exc), file=sys.stderr)
+            continue
+        if not args.quiet:
+            print(f"{scenario.source}: ok")
+    if failed:
+        print(f"{failed} of {len(args.files)} scenario file(s) invalid", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        document = _from_url(args) if args.url else _from_files(args)
+    except ScenarioError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        print(f"mockserver export: {exc}", file=sys.stderr)
+        return 1
+    if args.output:
+        if args.format:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(dump(document, args.format))
+        else:
+            save(document, args.output)
+    else:
+        sys.stdout.write(dump(document, args.format or "yaml"))
+    return 0
+
+
+def _from_files(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.files:
+        raise RuntimeError("give scenario files to freeze, or --url of a running server")
+    scenarios = [load_scenario(name, args.fixtures_dir) for name in args.files]
+    seed = next((s.seed for s in scenarios if s.seed), "")
+    store = Store(seed=seed)
+    store.set_baseline([s.apply for s in scenarios])
+    return export_project(store, FILE_EXPORT_PROJECT, lossy=args.lossy)
+
+
+def _from_url(args: argparse.Namespace) -> dict[str, Any]:
+    if args.files:
+        raise RuntimeError("give either --url or scenario files, not both")
+    base = args.url.rstrip("/").removesuffix("/v1")
+    query = urllib.parse.urlencode({"project": args.project or "sk-mockserver"})
+    try:
+        with urllib.request.urlopen(f"{base}/__mock__/state?{query}", timeout=30) as response:
+            document: dict[str, Any] = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace")
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            detail = json.loads(detail)["error"]["message"]
+        raise RuntimeError(f"{base} answered {exc.code}: {detail}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise RuntimeError(f"cannot reach {base}: {exc}") from None
+    return document
