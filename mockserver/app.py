@@ -101,6 +101,7 @@ class ApiMiddleware:
 
     def __init__(self, app: ASGIApp, store: Store, config: ServerConfig, journal: Journal, errors: ServerErrors):
         self.app, self.store, self.config, self.journal, self.errors = app, store, config, journal, errors
+        self._control_requests = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,7 +111,11 @@ class ApiMiddleware:
         is_control = path.startswith(CONTROL_PREFIX)
         project, key = project_of(scope)
         scope["mockserver.project"] = project
-        request_id = self.store.request_id(project)
+        if is_control:  # own ids: a control call must not create a project or shift a project's request ids
+            self._control_requests += 1
+            request_id = f"req_{self._control_requests:032x}"
+        else:
+            request_id = self.store.request_id(project)
         status = 500
         started = recorded = injected = False
         cutter: StreamCutter | None = None

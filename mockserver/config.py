@@ -17,3 +17,7 @@ class ServerConfig:
     max_body_bytes: int = 16 * 1024 * 1024
     #: How many requests the journal keeps (oldest dropped first).
     journal_limit: int = DEFAULT_JOURNAL_LIMIT
+    #: Where state is kept across restarts (None: in memory only). See docs/stub.md.
+    state_file: str | None = None
+    #: Seconds between checks for unsaved changes to the state file (0: save only on demand and at stop).
+    save_interval: float = 1.0

@@ -96,22 +96,33 @@ RUN_WHILE_RUN_ACTIVE = "Thread {thread_id} already has an active run {run_id}."
 TOOL_OUTPUTS_WRONG_STATUS = 'Runs in status "{status}" do not accept tool outputs.'
 CANNOT_CANCEL = "Cannot cancel run with status '{status}'."
 INTERNAL = "The server had an error while processing your request. Sorry about that!"
-# Injected faults (stub issue): real wording where the real API has one.
-RATE_LIMITED = (
-    "Rate limit reached for requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in {wait}. "
-    "Visit https://platform.openai.com/account/rate-limits to learn more."
+# Cassette replay (replay issue): our own wording, the real API has no such case.
+REPLAY_MISS = "No recorded interaction in cassette '{cassette}' matches {request} (record mode '{mode}'). {detail}"
+UPSTREAM_UNREACHABLE = "The recording proxy could not reach the upstream API at {url}: {reason}"
+# -- runs and the scripted model (docs/runs.md) ----------------------------------------------------------------
+TOOL_OUTPUTS_MISMATCH = "Expected tool outputs for call_ids {expected}, got {got}."
+INCLUDE_VALUE = "Invalid value: '{value}'. Supported values are: '{supported}'."
+SCRIPT_UNKNOWN_FIELD = "Invalid '{param}': unknown field '{name}'. Supported fields are: {allowed}."
+SCRIPT_BAD_REGEX = "Invalid '{param}': not a valid regular expression ({error})."
+SCRIPT_REPLY_KIND = (
+    "Invalid '{param}': a reply needs exactly one of 'text', 'tool_calls', 'fail', 'incomplete' or 'expire' "
+    "(found {found})."
 )
-OVERLOADED = "The engine is currently overloaded, please try again later."
-BAD_GATEWAY = "Bad gateway."
-GATEWAY_TIMEOUT = "Gateway timeout."
-INJECTED_FAULT = "Injected fault: HTTP {status} (scheduled through the mockserver control API)."
-FAULT_UNKNOWN_FIELDS = "Unrecognized fault field(s) in '{param}': {names}. Supported fields are: {allowed}."
-FAULT_EFFECTS = "Invalid '{param}': a fault does one thing, but got {names}. Use one of status, drop, cut_stream_after."
-FAULT_NO_EFFECT = (
-    "Invalid '{param}': a fault needs an effect: status (an error answer), drop, cut_stream_after or latency_ms."
+SCRIPT_ANNOTATION_TEXT = "Invalid '{param}': '{text}' does not occur in the reply text."
+SCRIPT_MISS = "mockserver strict mode: no script rule matched this run (last user message: {text}). {closest}"
+SCRIPT_MISS_FOLLOW_UP = (
+    "mockserver strict mode: script rule '{rule}' has no reply for after the tool outputs were submitted "
+    "(add a 'then' entry)."
 )
-CONTROL_BAD_FIELD = "Invalid '{param}': {reason}"
-NO_STATE_FILE = "This server has no state file: start it with --state-file PATH to save state."
+SCRIPT_UNKNOWN_FUNCTION = (
+    "mockserver: script rule '{rule}' calls function '{name}', but the run has no function tool of that name "
+    "(function tools: {available})."
+)
+RUN_SETTINGS_FIELD = "Invalid '{param}': unknown run setting. Supported settings are: {allowed}."
+STREAM_TIMEOUT = (
+    "mockserver: the run did not reach a state that ends the stream within {ms} ms (progress mode 'on_clock' "
+    "waits for the clock to be advanced)."
+)
 # Injected faults (stub issue): real wording where the real API has one.
 RATE_LIMITED = (
     "Rate limit reached for requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in {wait}. "

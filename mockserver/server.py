@@ -21,6 +21,8 @@ from .app import ServerErrors, create_app
 from .config import ServerConfig
 from .ids import DEFAULT_EPOCH
 from .journal import Journal, JournalEntry
+from .persistence import StateFile
+from .remote import connect
 from .scenarios import ScenarioLike, export_project, resolve_scenarios
 from .store import Seeder, Store
 
@@ -84,6 +86,13 @@ class MockServer:
         self.journal = Journal(self.config.journal_limit)
         self.errors = ServerErrors()
         self.app = create_app(self.store, self.config, journal=self.journal, errors=self.errors)
+        #: ``config.state_file``: loaded by :meth:`start`, saved after changes and by :meth:`stop` (docs/stub.md).
+        self.state_file = (
+            StateFile(self.config.state_file, self.store, self.journal, interval=self.config.save_interval)
+            if self.config.state_file
+            else None
+        )
+        self.app.state.state_file = self.state_file
         self._requested_port = port
         self._log_level = log_level
         self._access_log = access_log
@@ -97,6 +106,8 @@ class MockServer:
     def start(self) -> MockServer:
         if self._thread is not None:
             return self
+        if self.state_file is not None:
+            self.state_file.load()  # before binding: a bad state file must stop start-up
         sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -133,6 +144,8 @@ class MockServer:
                 self.stop()
                 raise ServerStartError(f"server did not start within {START_TIMEOUT:.0f}s on {self.url}")
             time.sleep(0.001)
+        if self.state_file is not None:
+            self.state_file.start()
         return self
 
     def stop(self) -> None:
@@ -141,6 +154,8 @@ class MockServer:
         if self._thread is not None:
             self._thread.join(STOP_TIMEOUT)
         self._cleanup()
+        if self.state_file is not None:
+            self.state_file.stop()  # final save, after the last request was answered
 
     def _cleanup(self) -> None:
         if self._socket is not None:
@@ -195,6 +210,26 @@ class MockServer:
     def requests(self, **filters: Any) -> list[JournalEntry]:
         """Journal entries, optionally filtered by ``method``, ``path``, ``path_contains``, ``status``, ``project``."""
         return self.journal.entries(**filters)
+
+    #: ``MockServer.connect(url)``: the control operations of a stub running in another process.
+    connect = staticmethod(connect)
+
+    # -- faults (docs/stub.md) ------------------------------------------------------------------------------
+
+    def add_faults(self, faults: list[dict[str, Any]], project: str | None = None) -> list[dict[str, Any]]:
+        """Schedule faults; without ``project`` they hit every project. Cleared by :meth:`reset` (all projects)."""
+        return self.store.add_faults(project, faults)
+
+    def add_fault(self, project: str | None = None, **fault: Any) -> dict[str, Any]:
+        """One fault from keywords: ``add_fault(method="POST", path="/v1/threads", status=429, times=2)``."""
+        return self.store.add_faults(project, [fault])[0]
+
+    def faults(self, project: str | None = None) -> list[dict[str, Any]]:
+        """Scheduled faults with their counters (``seen``, ``fired``, ``remaining``)."""
+        return self.store.list_faults(project)
+
+    def clear_faults(self, project: str | None = None) -> int:
+        return self.store.clear_faults(project)
 
     def set_scenario(self, scenario: ScenarioLike | Sequence[ScenarioLike] | None) -> None:
         """Make ``scenario`` (one or many, or ``None``) every project's starting state, and reset all projects."""

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import assistants, messages, threads
+from . import assistants, control, messages, runs, threads
 
 
 def build_routes() -> list[BaseRoute]:
     """Every route the app serves; more specific paths first where two patterns overlap."""
-    return [*assistants.routes, *threads.routes, *messages.routes]
+    return [
+        *assistants.routes,
+        *runs.create_and_run_routes,
+        *threads.routes,
+        *messages.routes,
+        *runs.routes,
+        *control.routes,
+    ]

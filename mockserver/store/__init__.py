@@ -11,11 +11,12 @@ from .base import BASELINE_PROJECT, Seeder
 from .export import ExportOps
 from .faults import FaultOps
 from .messages import MessageOps
+from .runs import RunOps, RunStream
 from .threads import ThreadOps
 
 
-class Store(AssistantOps, MessageOps, ThreadOps, FaultOps, ExportOps):
+class Store(RunOps, AssistantOps, MessageOps, ThreadOps, FaultOps, ExportOps):
     """The fake's whole state. Safe to share between the server thread and the test thread."""
 
 
-__all__ = ["BASELINE_PROJECT", "Seeder", "Store"]
+__all__ = ["BASELINE_PROJECT", "RunStream", "Seeder", "Store"]
