@@ -23,6 +23,7 @@ from .ids import DEFAULT_EPOCH
 from .journal import Journal, JournalEntry
 from .persistence import StateFile
 from .remote import connect
+from .replay import ReplayController
 from .scenarios import ScenarioLike, export_project, resolve_scenarios
 from .store import Seeder, Store
 
@@ -71,6 +72,11 @@ class MockServer:
         fixtures_dir: str | os.PathLike[str] | None = None,
         log_level: str = "warning",
         access_log: bool = False,
+        cassette: str | os.PathLike[str] | None = None,
+        record_mode: str = "none",
+        upstream: str | None = None,
+        hybrid: bool = False,
+        replay_timing: str = "immediate",
     ) -> None:
         self.host = host
         self.config = config or ServerConfig()
@@ -85,7 +91,13 @@ class MockServer:
             self.store.set_baseline([*self._baseline, *(s.apply for s in self.scenarios)])
         self.journal = Journal(self.config.journal_limit)
         self.errors = ServerErrors()
-        self.app = create_app(self.store, self.config, journal=self.journal, errors=self.errors)
+        #: Cassettes attached to this server (``cassette=`` attaches one for every project); see ``docs/replay.md``.
+        self.replay = ReplayController()
+        if cassette is not None:
+            self.replay.use(cassette, mode=record_mode, upstream=upstream, hybrid=hybrid, timing=replay_timing)
+        self.app = create_app(
+            self.store, self.config, journal=self.journal, errors=self.errors, inner=self.replay.layer
+        )
         #: ``config.state_file``: loaded by :meth:`start`, saved after changes and by :meth:`stop` (docs/stub.md).
         self.state_file = (
             StateFile(self.config.state_file, self.store, self.journal, interval=self.config.save_interval)
@@ -108,9 +120,13 @@ class MockServer:
             return self
         if self.state_file is not None:
             self.state_file.load()  # before binding: a bad state file must stop start-up
-        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio enables TCP_NODELAY only on sockets that say so, and without it
+        # every response waits ~40 ms for a delayed ACK.
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.bind((self.host, self._requested_port))
             sock.listen(2048)
         except OSError as exc:
@@ -156,6 +172,7 @@ class MockServer:
         self._cleanup()
         if self.state_file is not None:
             self.state_file.stop()  # final save, after the last request was answered
+        self.replay.close()  # write out any recording still pending
 
     def _cleanup(self) -> None:
         if self._socket is not None:
@@ -230,6 +247,39 @@ class MockServer:
 
     def clear_faults(self, project: str | None = None) -> int:
         return self.store.clear_faults(project)
+
+    # -- the scripted model and runs (docs/runs.md) -----------------------------------------------------------
+
+    def add_rule(self, project: str | None = None, **rule: Any) -> dict[str, Any]:
+        """One script rule from keywords: ``add_rule(match={"contains": "hi"}, reply="Hello!")``.
+
+        Without ``project`` the rule applies to every project (tried after a project's own rules) until the
+        next full :meth:`reset`. Returns the rule as normalized.
+        """
+        return self.store.add_script_rules(project, [rule])[0]
+
+    def add_rules(self, rules: list[dict[str, Any]], project: str | None = None) -> list[dict[str, Any]]:
+        return self.store.add_script_rules(project, rules)
+
+    def rules(self, project: str | None = None) -> list[dict[str, Any]]:
+        return self.store.list_script_rules(project)
+
+    def clear_rules(self, project: str | None = None) -> None:
+        self.store.clear_script_rules(project)
+
+    def configure_runs(self, project: str | None = None, **settings: Any) -> dict[str, Any]:
+        """How runs progress and stream: ``configure_runs(progress="on_clock", strict=True, chunk_size=4)``."""
+        return self.store.configure_runs(project, settings)
+
+    def script_misses(self, project: str | None = None) -> list[dict[str, Any]]:
+        """Runs strict mode failed because no script rule covered them (the pytest plugin fails tests on them)."""
+        return self.store.script_misses(project)
+
+    def advance_clock(self, seconds: int, project: str | None = None) -> None:
+        """Move the fake clock of ``project`` (default: every project that exists) forward; runs may progress
+        (``on_clock`` mode) or expire on their next read."""
+        for name in [project] if project is not None else self.store.project_names():
+            self.store.advance_clock(name, seconds)
 
     def set_scenario(self, scenario: ScenarioLike | Sequence[ScenarioLike] | None) -> None:
         """Make ``scenario`` (one or many, or ``None``) every project's starting state, and reset all projects."""
