@@ -124,15 +124,31 @@ def _extensions(store: Any, project: str, document: dict[str, Any]) -> None:
         rules = store.list_script_rules(project)
         if rules:
             document["script"] = copy.deepcopy(rules)
-    if hasattr(store, "get_run_settings"):
-        settings = store.get_run_settings(project)
+    if hasattr(store, "run_settings"):
+        defaults = _default_run_settings()
+        settings = {k: v for k, v in store.run_settings(project).items() if defaults.get(k, object()) != v}
         if settings:
             document["runs"] = copy.deepcopy(settings)
     if hasattr(store, "list_faults"):
+        faults = []
         # Only the project's own faults: every-project ones belong to the server, not to this state.
-        faults = [f for f in store.list_faults(project) if f.get("project") == project]
+        for fault in store.list_faults(project):
+            if fault.get("project") != project or fault.get("remaining") == 0:
+                continue
+            spec = {k: copy.deepcopy(v) for k, v in fault.items() if k not in _FAULT_STATE_KEYS}
+            if fault.get("remaining") is not None:
+                spec["times"] = fault["remaining"]  # what is left of it is the state
+            faults.append(spec)
         if faults:
-            document["faults"] = [{k: v for k, v in f.items() if k not in _FAULT_STATE_KEYS} for f in faults]
+            document["faults"] = faults
+
+
+def _default_run_settings() -> dict[str, Any]:
+    try:
+        from ..store.run_state import DEFAULT_SETTINGS
+    except ImportError:  # pragma: no cover - before the runs feature exists
+        return {}
+    return dict(DEFAULT_SETTINGS)
 
 
 def dump_yaml(document: Any) -> str:
