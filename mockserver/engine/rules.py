@@ -97,7 +97,8 @@ def parse_reply(reply: Any, param: str) -> dict[str, Any]:
     if isinstance(reply, str):
         return {"text": reply, "annotations": []}
     v.expect_object(reply, param)
-    kinds = [k for k in REPLY_KINDS if k in reply]
+    # An ``incomplete`` reply may carry the partial ``text`` it was cut short at.
+    kinds = [k for k in REPLY_KINDS if k in reply and not (k == "text" and "incomplete" in reply)]
     if len(kinds) != 1:
         raise e.InvalidRequestError(e.SCRIPT_REPLY_KIND.format(param=param, found=len(kinds)), param=param)
     kind = kinds[0]
@@ -144,10 +145,12 @@ def parse_reply(reply: Any, param: str) -> dict[str, Any]:
 def _annotation(note: Any, text: str, param: str) -> dict[str, Any]:
     """``{"type": "file_citation"|"file_path", "text": "<substring of the reply>", "file_id": "file-..."}``."""
     v.expect_object(note, param)
-    _reject_unknown(note, ("type", "text", "file_id"), param)
+    # The normalized form (what list_script_rules returns, so exports round-trip) is accepted as well.
+    _reject_unknown(note, ("type", "text", "file_id", *ANNOTATION_TYPES, "start_index", "end_index"), param)
     kind = v.expect_enum(note.get("type", "file_citation"), ANNOTATION_TYPES, f"{param}.type") or "file_citation"
     marker = v.expect_string(v.require(note, "text", param), f"{param}.text") or ""
-    file_id = v.expect_string(v.require(note, "file_id", param), f"{param}.file_id") or ""
+    nested = note.get(kind) if isinstance(note.get(kind), dict) else {}
+    file_id = v.expect_string(v.require({**nested, **note}, "file_id", param), f"{param}.file_id") or ""
     start = text.find(marker) if marker else -1
     if start < 0:
         raise e.InvalidRequestError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from . import assistants, control, messages, runs, threads
+from . import assistants, control, control_runs, messages, runs, threads
 
 
 def build_routes() -> list[BaseRoute]:
@@ -16,4 +16,5 @@ def build_routes() -> list[BaseRoute]:
         *messages.routes,
         *runs.routes,
         *control.routes,
+        *control_runs.routes,
     ]

@@ -55,7 +55,7 @@ class ScriptOps(RunLifecycle):
             self._global_settings = {}
 
     @locked
-    def add_script_rules(self, project: str | None, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def add_script_rules(self, project: str | None, rules: Any) -> list[dict[str, Any]]:
         """Validate and append rules (first match wins, in the order added); returns them normalized.
 
         A mistake raises :class:`InvalidRequestError` whose ``param`` locates it (``script[0].match.regex``)
