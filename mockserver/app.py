@@ -6,11 +6,13 @@ import asyncio
 import json
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -194,6 +196,8 @@ class ApiMiddleware:
                 await self.app(scope, capture_receive, send_with_headers)
         except _ConnectionCut:
             pass
+        except ConnectionResetError:  # a drop fault without a socket to close: let the caller see it
+            raise
         except Exception as exc:  # a bug in the fake: answer like the real API's 500, and remember it
             self.errors.add(scope["method"], path, exc)
             if not started:
@@ -228,8 +232,13 @@ def create_app(
     *,
     journal: Journal | None = None,
     errors: ServerErrors | None = None,
+    inner: Callable[[ASGIApp], ASGIApp] | None = None,
 ) -> Starlette:
-    """Build the ASGI app over ``store``. Nothing global: every piece it serves from is passed in."""
+    """Build the ASGI app over ``store``. Nothing global: every piece it serves from is passed in.
+
+    ``inner`` wraps the routes inside the API middleware (so authentication and the journal still apply):
+    the cassette replay layer uses it.
+    """
     config = config or ServerConfig()
     journal = journal or Journal(config.journal_limit)
     errors = errors or ServerErrors()
@@ -242,4 +251,6 @@ def create_app(
     app.state.journal = journal
     app.state.errors = errors
     app.add_middleware(ApiMiddleware, store=store, config=config, journal=journal, errors=errors)
+    if inner is not None:
+        app.user_middleware.append(Middleware(inner))  # appended = innermost, after ApiMiddleware
     return app

@@ -1,0 +1,113 @@
+"""The recording proxy: forward a request upstream with the real key, pass the answer through live, record it."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import ssl
+import time
+from typing import Any
+
+import httpx
+
+from .. import errors as e
+from ..app import error_response
+from .scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers
+from .session import ReplaySession
+from .wire import EventRecorder, encode_body
+
+#: Optional account routing for the upstream; the client's own ``OpenAI-Project`` only partitions the fake.
+UPSTREAM_ORG_ENV = "MOCKSERVER_UPSTREAM_ORGANIZATION"
+UPSTREAM_PROJECT_ENV = "MOCKSERVER_UPSTREAM_PROJECT"
+_TIMEOUT = httpx.Timeout(connect=10.0, read=600.0, write=60.0, pool=10.0)
+
+Scope = dict[str, Any]
+
+
+@functools.lru_cache(maxsize=1)
+def _tls() -> ssl.SSLContext:
+    """Building a verifying context reads the CA bundle (tens of ms): once per process, not per request."""
+    return httpx.create_ssl_context()
+
+
+def upstream_url(base: str, path: str, query: bytes) -> str:
+    """``base`` is what an SDK would use as ``base_url`` (``https://api.openai.com/v1``): it stands for ``/v1``."""
+    if path == "/v1" or path.startswith("/v1/"):
+        path = path[3:]
+    return base.rstrip("/") + path + (f"?{query.decode('latin-1')}" if query else "")
+
+
+def upstream_headers(scope: Scope, key: str) -> dict[str, str]:
+    headers = keep_headers(((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]), REQUEST_HEADERS)
+    headers["authorization"] = f"Bearer {key}"
+    headers["accept-encoding"] = "identity"  # pass bytes through as they arrive, no decompression buffering
+    for env, name in ((UPSTREAM_ORG_ENV, "openai-organization"), (UPSTREAM_PROJECT_ENV, "openai-project")):
+        if os.environ.get(env):
+            headers[name] = os.environ[env]
+    return headers
+
+
+async def cut_connection(scope: Scope) -> None:
+    """End the connection mid-response, as a failed upstream did. The server puts the transport in the scope;
+    without one the response is merely left incomplete, which also ends the connection without its last chunk.
+    """
+    transport = scope.get("mockserver.transport")
+    if transport is not None:
+        transport.abort()
+        await asyncio.sleep(0)
+
+
+def _start(status: int, headers: dict[str, str], length: int | None = None) -> dict[str, Any]:
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    if length is not None:
+        raw.append((b"content-length", str(length).encode()))
+    return {"type": "http.response.start", "status": status, "headers": raw}
+
+
+async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes, send: Any) -> dict[str, Any] | None:
+    """Answer the client from upstream; the cassette ``response`` section, or None when upstream failed."""
+    assert session.upstream is not None and session.upstream_api_key is not None
+    url = upstream_url(session.upstream, scope["path"], scope.get("query_string", b""))
+    started = False
+    async with httpx.AsyncClient(timeout=_TIMEOUT, verify=_tls()) as client:
+        try:
+            request = client.build_request(
+                scope["method"], url, content=raw, headers=upstream_headers(scope, session.upstream_api_key)
+            )
+            response = await client.send(request, stream=True)
+            try:
+                headers = keep_headers(response.headers.items(), RESPONSE_HEADERS)
+                if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                    body = await response.aread()
+                    await send(_start(response.status_code, headers, len(body)))
+                    started = True
+                    await send({"type": "http.response.body", "body": body, "more_body": False})
+                    encoded = encode_body(body, session.secrets)
+                    return {"status": response.status_code, "headers": headers, "body": encoded}
+                await send(_start(response.status_code, headers))
+                started = True
+                recorder = EventRecorder(session.secrets)
+                t0 = time.monotonic()
+                disconnected = False
+                try:
+                    async for chunk in response.aiter_bytes():
+                        recorder.feed(chunk, int((time.monotonic() - t0) * 1000))
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                except httpx.TransportError:
+                    disconnected = True  # mirror it: return without completing, so the client sees a cut stream
+                if disconnected:
+                    await cut_connection(scope)
+                else:
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return {"status": response.status_code, "headers": headers, "stream": recorder.finish(disconnected)}
+            finally:
+                await response.aclose()
+        except httpx.HTTPError as exc:
+            if not started:
+                reason = str(exc) or type(exc).__name__
+                failure = e.MockError(
+                    e.UPSTREAM_UNREACHABLE.format(url=url, reason=reason), headers={"x-should-retry": "false"}
+                )
+                await error_response(failure)(scope, receive, send)
+            return None

@@ -1,0 +1,113 @@
+"""Import vcrpy / pytest-recording cassettes (YAML or JSON, format version 1) of OpenAI traffic.
+
+vcrpy stores each body as one string (or ``!!binary`` bytes, possibly still gzip-compressed) and headers as
+lists. We keep what our format keeps: allowlisted headers, bodies as structure, SSE bodies cut into events
+(arrival offsets are unknown, so all are 0), and scrub secrets exactly as the recorder does.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from .cassette import CassetteError, save
+from .matching import query_mapping, query_pairs
+from .scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers
+from .wire import encode_body, parse_stream
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _headers(raw: Any) -> list[tuple[str, str]]:
+    if not isinstance(raw, dict):
+        return []
+    pairs = []
+    for name, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        pairs.append((str(name), ", ".join(str(v) for v in values)))
+    return pairs
+
+
+def _bytes(body: Any) -> bytes:
+    """vcrpy bodies: None, str, bytes (``!!binary``), or ``{"string": ...}`` / ``{"base64_string": ...}``."""
+    if isinstance(body, dict):
+        if "base64_string" in body:
+            return base64.b64decode(body["base64_string"])
+        body = body.get("string")
+    if body is None:
+        return b""
+    return body if isinstance(body, bytes) else str(body).encode()
+
+
+def _decompress(raw: bytes, encoding: str) -> bytes:
+    encoding = encoding.lower()
+    try:
+        if "gzip" in encoding:
+            return gzip.decompress(raw)
+        if "deflate" in encoding:
+            return zlib.decompress(raw)
+    except (OSError, zlib.error):
+        pass
+    return raw
+
+
+def convert_interaction(item: Any, index: int, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+    if not isinstance(item, dict) or not isinstance(item.get("request"), dict):
+        raise CassetteError(f"interactions[{index}]: not a vcrpy interaction")
+    req, resp = item["request"], item.get("response") or {}
+    url = urlsplit(str(req.get("uri", "")))
+    request: dict[str, Any] = {"method": str(req.get("method", "GET")).upper(), "path": url.path or "/"}
+    pairs = query_pairs(url.query)
+    if pairs:
+        request["query"] = query_mapping(pairs)
+    headers = keep_headers(_headers(req.get("headers")), REQUEST_HEADERS)
+    if headers:
+        request["headers"] = headers
+    body = encode_body(_bytes(req.get("body")), secrets)
+    if body is not None:
+        request["body"] = body
+    status = resp.get("status")
+    code = status.get("code") if isinstance(status, dict) else status
+    if not isinstance(code, int):
+        raise CassetteError(f"interactions[{index}].response: no status code")
+    raw_headers = _headers(resp.get("headers"))
+    lowered = {name.lower(): value for name, value in raw_headers}
+    raw = _decompress(_bytes(resp.get("body")), lowered.get("content-encoding", ""))
+    response: dict[str, Any] = {"status": code, "headers": keep_headers(raw_headers, RESPONSE_HEADERS)}
+    if lowered.get("content-type", "").startswith("text/event-stream"):
+        response["stream"] = parse_stream(raw, secrets)
+    else:
+        response["body"] = encode_body(raw, secrets)
+    return {"request": request, "response": response}
+
+
+def convert(document: Any, secrets: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    if not isinstance(document, dict) or not isinstance(document.get("interactions"), list):
+        raise CassetteError("not a vcrpy cassette (no 'interactions' list)")
+    return [convert_interaction(item, i, secrets) for i, item in enumerate(document["interactions"])]
+
+
+def import_vcr(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> int:
+    """Convert the vcrpy cassette ``source`` into our cassette ``target`` (replaced); returns the count."""
+    source = Path(source)
+    try:
+        text = source.read_text(encoding="utf-8")
+        document = json.loads(text) if source.suffix.lower() == ".json" else yaml.load(text, Loader=_Loader)
+    except FileNotFoundError as exc:
+        raise CassetteError(f"{source}: not found") from exc
+    except (ValueError, yaml.YAMLError) as exc:
+        raise CassetteError(f"{source}: cannot parse: {exc}") from exc
+    try:
+        interactions = convert(document)
+    except CassetteError as exc:
+        raise CassetteError(f"{source}: {exc}") from exc
+    save(target, interactions, replace=True)
+    return len(interactions)
