@@ -15,8 +15,10 @@ from typing import Any
 from .. import errors as e
 from .validate import Problem, ScenarioError, join
 
-#: Document sections whose content is handed to a store operation as a whole: section -> (operation, call shape).
+#: Document sections whose content is handed to a store operation as a whole: section -> operation.
 SECTION_OPS = {"script": "add_script_rules", "runs": "configure_runs", "faults": "add_faults"}
+#: The name an operation gives its whole argument in error ``param``s, where it differs from the section's.
+PARAM_ROOTS = {"runs": "settings"}
 
 
 def _no_lines(path: str) -> int | None:
@@ -141,6 +143,9 @@ def _locate(where: str, param: str | None) -> str:
     if not param:
         return where
     section = where.split("[", 1)[0].split(".", 1)[0]
+    root = PARAM_ROOTS.get(section)
+    if root and (param == root or param.startswith((root + "[", root + "."))):
+        param = section + param[len(root) :]
     if param == section or param.startswith((section + "[", section + ".")):
         return param
     return f"{where}{param}" if param.startswith("[") else f"{where}.{param}"
