@@ -80,9 +80,9 @@ def body_value(spec: dict[str, Any] | None) -> Any:
 
 
 def encode_event(block: bytes, terminator: bytes, at_ms: int, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
-    """One event: ``{"event", "data" | "data_text", "at_ms"}``, or ``{"raw", "at_ms"}`` for anything unusual."""
+    """One event: ``{"at_ms", "event", "data" | "data_text"}``, or ``{"at_ms", "raw"}`` for anything unusual."""
     text = block.decode("utf-8", "replace")
-    entry: dict[str, Any] = {}
+    entry: dict[str, Any] = {"at_ms": at_ms}
     lines = text.split("\n")
     name: str | None = None
     if len(lines) == 2 and lines[0].startswith("event: "):
@@ -102,7 +102,6 @@ def encode_event(block: bytes, terminator: bytes, at_ms: int, secrets: tuple[str
             entry["data_text"] = scrub_text(data, secrets)
     else:
         entry["raw"] = scrub_text((block + terminator).decode("utf-8", "replace"), secrets)
-    entry["at_ms"] = at_ms
     return entry
 
 
