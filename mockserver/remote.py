@@ -50,14 +50,14 @@ class RemoteServer:
 
     # -- transport ------------------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, body: Any = None, *, project: str | None = None, **query: Any) -> Any:
+    def _call(self, verb: str, path: str, body: Any = None, /, *, project: str | None = None, **query: Any) -> Any:
         project = project if project is not None else self.project
         params = {k: str(v) for k, v in query.items() if v is not None}
         if project is not None:
             params["project"] = project
         target = f"{self.url}/__mock__/{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
         data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(target, data=data, method=method)
+        request = urllib.request.Request(target, data=data, method=verb)
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
@@ -69,7 +69,7 @@ class RemoteServer:
                 error = json.loads(raw)["error"]
             except (ValueError, KeyError, TypeError):
                 error = {"message": raw.decode("utf-8", "replace")}
-            raise RemoteError(exc.code, error, method, path) from None
+            raise RemoteError(exc.code, error, verb, path) from None
 
     # -- operations (mirroring the control endpoints) ---------------------------------------------------------
 
@@ -116,7 +116,7 @@ class RemoteServer:
         self._call("POST", "scenario", body, project=project)
 
     def requests(self, project: str | None = None, **filters: Any) -> list[dict[str, Any]]:
-        """Journal entries as dicts, filtered by ``method``, ``path``, ``path_contains``, ``status``, ``since``, ``limit``."""
+        """Journal entries as dicts; filters: method, path, path_contains, status, since, limit."""
         result: list[dict[str, Any]] = self._call("GET", "requests", project=project, **filters)["data"]
         return result
 

@@ -17,6 +17,7 @@ from typing import Any
 from ..config import ServerConfig
 from ..journal import DEFAULT_JOURNAL_LIMIT
 from ..persistence import StateFileError
+from ..replay import ReplayConfigError
 from ..scenarios import ScenarioError
 from ..server import MockServer, ServerStartError
 
@@ -41,6 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     state.add_argument(
         "--save-interval", type=float, default=1.0, help="seconds between saves of changed state (0: only on demand)"
     )
+    replay = parser.add_argument_group("replay (docs/replay.md)")
+    replay.add_argument("--cassette", help="answer from this recorded cassette (record mode none: misses get a 400)")
+    replay.add_argument("--hybrid", action="store_true", help="with --cassette: serve unrecorded requests from the fake")
+    replay.add_argument(
+        "--replay-timing", default="immediate", choices=["immediate", "recorded"], help="pace of replayed streams"
+    )
+    parser.set_defaults(record_mode="none", upstream=None)
     logs = parser.add_argument_group("logging")
     logs.add_argument("--log-level", default="info", choices=LOG_LEVELS, help="stderr log level (default info)")
     logs.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
@@ -67,6 +75,11 @@ def server_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "config": config_from(args),
         "scenario": args.scenario or None,
         "fixtures_dir": args.fixtures_dir,
+        "cassette": args.cassette,
+        "record_mode": args.record_mode,
+        "upstream": args.upstream,
+        "hybrid": args.hybrid,
+        "replay_timing": args.replay_timing,
     }
 
 
@@ -85,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
         server.start()
     except ScenarioError as exc:
         print(f"mockserver: invalid scenario:\n{exc}", file=sys.stderr)
+        return 2
+    except ReplayConfigError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
         return 2
     except (ServerStartError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
