@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,11 +46,17 @@ def fresh_server(live_server: MockServer) -> MockServer:
 
 
 @pytest.fixture
-def sdk(fresh_server: MockServer) -> Any:
+def sdk(fresh_server: MockServer) -> Iterator[Any]:
     """The real ``openai.OpenAI`` client, strict response validation on, against a fresh server."""
-    return fresh_server.client(api_key=API_KEY, _strict_response_validation=True)
+    client = fresh_server.client(api_key=API_KEY, _strict_response_validation=True)
+    yield client
+    client.close()
 
 
 @pytest.fixture
-def async_sdk(fresh_server: MockServer) -> Any:
-    return fresh_server.async_client(api_key=API_KEY, _strict_response_validation=True)
+def async_sdk(fresh_server: MockServer) -> Iterator[Any]:
+    """The real ``openai.AsyncOpenAI`` client (strict validation); close it inside the test's event loop."""
+    client = fresh_server.async_client(api_key=API_KEY, _strict_response_validation=True)
+    yield client
+    if not client.is_closed():
+        asyncio.run(client.close())

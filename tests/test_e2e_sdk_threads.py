@@ -63,6 +63,7 @@ def test_errors_become_the_right_sdk_exceptions_without_retries(fresh_server: Mo
         client.beta.threads.messages.list(thread_id=thread.id, limit=1000)
     assert bad_limit.value.param == "limit"
     assert len(fresh_server.journal.entries(since=start)) == 2, "x-should-retry: false stops the SDK's retries"
+    client.close()
 
 
 def test_missing_key_raises_authentication_error(fresh_server: MockServer) -> None:
@@ -70,8 +71,7 @@ def test_missing_key_raises_authentication_error(fresh_server: MockServer) -> No
 
     response = httpx.post(fresh_server.base_url + "/threads", json={}, headers={"OpenAI-Beta": "assistants=v2"})
     assert response.status_code == 401
-    client = fresh_server.client(api_key="sk-x", max_retries=0)
-    with pytest.raises(openai.AuthenticationError):
+    with fresh_server.client(api_key="sk-x", max_retries=0) as client, pytest.raises(openai.AuthenticationError):
         client.beta.threads.create(extra_headers={"Authorization": ""})
 
 
