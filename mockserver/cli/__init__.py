@@ -9,12 +9,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from . import scenario, serve
+from . import replay, scenario, serve
 
 #: (register(subparsers)) for each subcommand module; each sets ``func`` on its parser.
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     serve.register,
     scenario.register,
+    replay.register,
 ]
 
 
