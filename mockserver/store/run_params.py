@@ -137,3 +137,42 @@ def truncation_strategy(value: Any, param: str = "truncation_strategy") -> dict[
 
 def token_limit(value: Any, param: str) -> int | None:
     return v.expect_int(value, param, nullable=True, minimum=256)
+
+
+MAX_RUN_TOOLS = 20
+
+
+def run_fields(body: dict[str, Any], assistant: dict[str, Any]) -> dict[str, Any]:
+    """The run's settings: request overrides, else the assistant's values, else the real defaults."""
+    model = v.expect_string(body.get("model"), "model", nullable=True) or assistant["model"]
+    instructions = v.expect_string(body.get("instructions"), "instructions", nullable=True)
+    if instructions is None:
+        instructions = assistant["instructions"] or ""
+    extra = v.expect_string(body.get("additional_instructions"), "additional_instructions", nullable=True)
+    if extra:
+        instructions = f"{instructions}\n{extra}" if instructions else extra
+    tools = body.get("tools")
+    temp = temperature(body.get("temperature"))
+    nucleus = top_p(body.get("top_p"))
+    parallel = v.expect_bool(body.get("parallel_tool_calls"), "parallel_tool_calls", nullable=True)
+    v.expect_bool(body.get("stream"), "stream", nullable=True)
+    return {
+        "model": model,
+        "instructions": instructions,
+        "tools": assistant["tools"] if tools is None else tools(tools, "tools", max_items=MAX_RUN_TOOLS),
+        "tool_resources": assistant["tool_resources"],
+        "metadata": v.check_metadata(body.get("metadata")),
+        "temperature": assistant["temperature"] if temp is None else temp,
+        "top_p": assistant["top_p"] if nucleus is None else nucleus,
+        "reasoning_effort": reasoning_effort(body.get("reasoning_effort")),
+        "max_completion_tokens": token_limit(body.get("max_completion_tokens"), "max_completion_tokens"),
+        "max_prompt_tokens": token_limit(body.get("max_prompt_tokens"), "max_prompt_tokens"),
+        "truncation_strategy": truncation_strategy(body.get("truncation_strategy")),
+        "response_format": (
+            assistant["response_format"]
+            if body.get("response_format") is None
+            else response_format(body["response_format"])
+        ),
+        "tool_choice": tool_choice(body.get("tool_choice")),
+        "parallel_tool_calls": True if parallel is None else parallel,
+    }

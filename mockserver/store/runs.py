@@ -16,7 +16,7 @@ from . import run_params as rp
 from .assistants import AssistantOps
 from .base import locked
 from .messages import MessageOps
-from .run_state import ACTIVE_STATUSES, RULES_KEY, STREAM_END_STATUSES, USES_KEY, Event, RunState
+from .run_state import RULES_KEY, STREAM_END_STATUSES, USES_KEY, Event, RunState
 from .script import ScriptOps
 from .state import Project, ThreadState
 from .threads import ThreadOps
@@ -40,7 +40,6 @@ COMMON_FIELDS = (
 RUN_CREATE_FIELDS = (*COMMON_FIELDS, "additional_instructions", "additional_messages", "reasoning_effort")
 CREATE_AND_RUN_FIELDS = (*COMMON_FIELDS, "thread", "tool_resources")
 INCLUDE_VALUES = ["step_details.tool_calls[*].file_search.results[*].content"]
-MAX_RUN_TOOLS = 20
 
 
 @dataclass
@@ -63,41 +62,6 @@ def check_include(values: list[str]) -> None:
 
 class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
     # -- creating runs --------------------------------------------------------------------------------------
-
-    def _run_fields(self, state: Project, body: dict[str, Any], assistant: dict[str, Any]) -> dict[str, Any]:
-        """The run's settings: request overrides, else the assistant's values, else the real defaults."""
-        model = v.expect_string(body.get("model"), "model", nullable=True) or assistant["model"]
-        instructions = v.expect_string(body.get("instructions"), "instructions", nullable=True)
-        if instructions is None:
-            instructions = assistant["instructions"] or ""
-        extra = v.expect_string(body.get("additional_instructions"), "additional_instructions", nullable=True)
-        if extra:
-            instructions = f"{instructions}\n{extra}" if instructions else extra
-        tools = body.get("tools")
-        temperature = rp.temperature(body.get("temperature"))
-        top_p = rp.top_p(body.get("top_p"))
-        parallel = v.expect_bool(body.get("parallel_tool_calls"), "parallel_tool_calls", nullable=True)
-        v.expect_bool(body.get("stream"), "stream", nullable=True)
-        return {
-            "model": model,
-            "instructions": instructions,
-            "tools": assistant["tools"] if tools is None else rp.tools(tools, "tools", max_items=MAX_RUN_TOOLS),
-            "tool_resources": assistant["tool_resources"],
-            "metadata": v.check_metadata(body.get("metadata")),
-            "temperature": assistant["temperature"] if temperature is None else temperature,
-            "top_p": assistant["top_p"] if top_p is None else top_p,
-            "reasoning_effort": rp.reasoning_effort(body.get("reasoning_effort")),
-            "max_completion_tokens": rp.token_limit(body.get("max_completion_tokens"), "max_completion_tokens"),
-            "max_prompt_tokens": rp.token_limit(body.get("max_prompt_tokens"), "max_prompt_tokens"),
-            "truncation_strategy": rp.truncation_strategy(body.get("truncation_strategy")),
-            "response_format": (
-                assistant["response_format"]
-                if body.get("response_format") is None
-                else rp.response_format(body["response_format"])
-            ),
-            "tool_choice": rp.tool_choice(body.get("tool_choice")),
-            "parallel_tool_calls": True if parallel is None else parallel,
-        }
 
     def _check_no_active(self, state: Project, thread: ThreadState) -> None:
         self._settle_runs(state, thread)
@@ -159,7 +123,7 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
         v.reject_unknown(body, RUN_CREATE_FIELDS)
         check_include(include)
         assistant = self._assistant(state, v.expect_string(v.require(body, "assistant_id"), "assistant_id") or "")
-        fields = self._run_fields(state, body, assistant)
+        fields = rp.run_fields(body, assistant)
         raw = v.expect_array(body.get("additional_messages"), "additional_messages", nullable=True) or []
         prepared = [self._prepare_message(m, f"additional_messages[{i}]") for i, m in enumerate(raw)]
         self._check_no_active(state, thread)
@@ -184,7 +148,7 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
     def _create_thread_and_run(self, state: Project, body: dict[str, Any]) -> tuple[dict[str, Any], RunState]:
         v.reject_unknown(body, CREATE_AND_RUN_FIELDS)
         assistant = self._assistant(state, v.expect_string(v.require(body, "assistant_id"), "assistant_id") or "")
-        fields = self._run_fields(state, body, assistant)
+        fields = rp.run_fields(body, assistant)
         if body.get("tool_resources") is not None:
             fields["tool_resources"] = models.normalize_tool_resources(body["tool_resources"], allow_helpers=False)
         thread_body = v.expect_object(body.get("thread"), "thread", nullable=True) or {}
@@ -335,6 +299,3 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
     @locked
     def run_stream_settings(self, project: str) -> dict[str, Any]:
         return self._run_settings(self._project(project))
-
-    def active_statuses(self) -> frozenset[str]:
-        return ACTIVE_STATUSES
