@@ -64,6 +64,40 @@ def test_state_survives_a_sigterm_restart_and_ids_continue_deterministically(tmp
     assert (after_restart.id, after_restart.created_at) == (never_restarted.id, never_restarted.created_at)
 
 
+class _Writers:
+    """Threads creating threads as fast as they can, remembering every ID the server acknowledged."""
+
+    def __init__(self, stub: StubProcess, count: int = 6) -> None:
+        self.stub = stub
+        self.acked: list[str] = []
+        self.grew = threading.Condition()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._write) for _ in range(count)]
+        for thread in self.threads:
+            thread.start()
+
+    def _write(self) -> None:
+        writer = _sdk(self.stub)
+        while not self.stop.is_set():
+            try:
+                thread = writer.beta.threads.create(messages=[{"role": "user", "content": "x" * 200}])
+            except openai.APIConnectionError:
+                return  # the server was killed
+            with self.grew:
+                self.acked.append(thread.id)
+                self.grew.notify_all()
+
+    def wait_for(self, count: int) -> set[str]:
+        with self.grew:
+            self.grew.wait_for(lambda: len(self.acked) >= count, timeout=60)
+            return set(self.acked)
+
+    def join(self) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
 def test_kill_9_during_heavy_writes_loses_nothing_saved_and_never_loads_a_torn_file(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
     args = ("--state-file", str(state_file), "--save-interval", "0.02", "--log-level", "warning", "--no-access-log")
@@ -73,38 +107,15 @@ def test_kill_9_during_heavy_writes_loses_nothing_saved_and_never_loads_a_torn_f
             client, remote = _sdk(stub), RemoteServer(stub.url)
             for thread_id in guaranteed:  # everything acknowledged before an earlier completed save is back
                 assert client.beta.threads.retrieve(thread_id).id == thread_id
-            acked: list[str] = []
-            lock, grew, stop = threading.Lock(), threading.Condition(), threading.Event()
-
-            def write() -> None:
-                writer = _sdk(stub)
-                while not stop.is_set():
-                    try:
-                        thread = writer.beta.threads.create(messages=[{"role": "user", "content": "x" * 200}])
-                    except openai.APIConnectionError:
-                        return  # the server was killed
-                    with lock:
-                        acked.append(thread.id)
-                    with grew:
-                        grew.notify_all()
-
-            writers = [threading.Thread(target=write) for _ in range(6)]
-            for w in writers:
-                w.start()
+            writers = _Writers(stub)
             for _ in range(3):
-                with grew:
-                    grew.wait_for(lambda: len(acked) >= len(guaranteed) + 50, timeout=60)
-                with lock:
-                    snapshot = set(acked)
+                snapshot = writers.wait_for(len(guaranteed) + 50)
                 remote.save()  # once this returns, everything in the snapshot is on disk
                 guaranteed |= snapshot
-            with grew:  # keep writing (and periodically saving) a little longer, then pull the plug mid-flight
-                target = len(acked) + 40
-                grew.wait_for(lambda: len(acked) >= target, timeout=60)
+            # Keep writing (and periodically saving) a little longer, then pull the plug mid-flight.
+            writers.wait_for(len(writers.acked) + 40)
             stub.kill()
-            stop.set()
-            for w in writers:
-                w.join(timeout=60)
+            writers.join()
         document = json.loads(state_file.read_text())  # a complete document, whatever moment the kill hit
         saved = {t["id"] for t in document["projects"][KEY]["threads"]}
         assert guaranteed <= saved
