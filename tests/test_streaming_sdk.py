@@ -234,3 +234,19 @@ def test_async_stream_helpers(scripted: MockServer) -> None:
     names, text, final = asyncio.run(scenario())
     assert names == OPEN + TOOL_TURN
     assert text == "It is mild in Paris." and final == "Hello there, friend!"
+
+
+def test_chunk_delay_keeps_the_sequence(scripted: MockServer, sdk: Any) -> None:
+    scripted.configure_runs(chunk_size=4, chunk_delay_ms=1)
+    assistant_id, thread_id = setup(sdk, "hello")
+    with sdk.beta.threads.runs.stream(thread_id=thread_id, assistant_id=assistant_id) as stream:
+        pieces = list(stream.text_deltas)
+    assert pieces == ["Hell", "o th", "ere,", " fri", "end!"]
+
+
+def test_on_clock_stream_that_never_progresses_ends_with_an_error(scripted: MockServer, sdk: Any) -> None:
+    scripted.configure_runs(progress="on_clock", stream_timeout_ms=0)
+    assistant_id, thread_id = setup(sdk, "hello")
+    stream = sdk.beta.threads.runs.stream(thread_id=thread_id, assistant_id=assistant_id)
+    with pytest.raises(openai.APIError, match="did not reach a state that ends the stream"), stream as events:
+        events.until_done()
