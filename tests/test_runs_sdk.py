@@ -187,7 +187,7 @@ def test_failing_run_scenario_file() -> None:
 def test_async_polled_runs(fresh_server: MockServer) -> None:
     fresh_server.add_rule(**WEATHER_RULE)
 
-    async def scenario() -> tuple[str, str]:
+    async def scenario() -> tuple[str, str, str]:
         client = fresh_server.async_client(api_key=API_KEY, _strict_response_validation=True)
         assistant = await client.beta.assistants.create(model="gpt-4o", tools=[WEATHER_TOOL])
         thread = await client.beta.threads.create(messages=[{"role": "user", "content": "weather"}])
@@ -197,7 +197,10 @@ def test_async_polled_runs(fresh_server: MockServer) -> None:
         run = await client.beta.threads.runs.submit_tool_outputs_and_poll(
             thread_id=thread.id, run_id=run.id, tool_outputs=[{"tool_call_id": call, "output": "cold"}]
         )
+        fresh = await client.beta.threads.create_and_run_poll(
+            assistant_id=assistant.id, thread={"messages": [{"role": "user", "content": "hi"}]}
+        )
         await client.close()
-        return first, run.status
+        return first, run.status, fresh.status
 
-    assert asyncio.run(scenario()) == ("requires_action", "completed")
+    assert asyncio.run(scenario()) == ("requires_action", "completed", "completed")
