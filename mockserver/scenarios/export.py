@@ -151,8 +151,25 @@ def _default_run_settings() -> dict[str, Any]:
     return dict(DEFAULT_SETTINGS)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Readable YAML that reads back exactly."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML writes NEL and the Unicode line separators raw in plain and single-quoted scalars, where the
+    # reader folds them into spaces; only the double-quoted style escapes them.
+    style = '"' if any(ch in value for ch in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_yaml(document: Any) -> str:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    text: str = yaml.dump(
+        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
+    return text
 
 
 def dump_json(document: Any) -> str:
