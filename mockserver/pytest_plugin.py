@@ -9,6 +9,7 @@ restored afterwards. See docs/pytest.md.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -19,12 +20,13 @@ from typing import Any, NoReturn
 import pytest
 
 from .journal import JournalEntry
+from .replay import pytest_support as cassettes
 from .server import DEFAULT_API_KEY, MockServer
 
 MARKER = "mockserver"
 #: Names this module may be registered under: the ``pytest11`` entry point and its import path.
 _PLUGIN_NAMES = ("mockserver", __name__)
-_OPTIONS = ("scenario", "strict", "api_key", "project", "now", "runs", "script", "faults")
+_OPTIONS = ("scenario", "strict", "api_key", "project", "now", "runs", "script", "faults", *cassettes.OPTIONS)
 _OPT_OUT = (
     "To opt out: @pytest.mark.mockserver(strict=False) on the test, class or module, "
     "or `mockserver_strict = false` in the ini file, or --mockserver-strict=off."
@@ -63,12 +65,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mockserver_strict", "fail tests on unknown routes and server errors", type="bool", default=True)
     parser.addini("mockserver_api_key", "API key the fixtures use (also the state partition)", default=DEFAULT_API_KEY)
     parser.addini("mockserver_seed", "seed of the deterministic IDs", default="")
+    # Cassettes (docs/replay.md). pytest-recording defines the same --record-mode: when it is installed, use its.
+    if importlib.util.find_spec("pytest_recording") is None:
+        group.addoption("--record-mode", choices=cassettes.RECORD_MODES, help="cassette record mode (default none)")
+    group.addoption("--mockserver-upstream", metavar="URL", help="API base URL cassettes record from")
+    parser.addini("mockserver_upstream", "API base URL cassettes record from", default=cassettes.DEFAULT_UPSTREAM)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "mockserver(scenario=, strict=, api_key=, project=, now=, runs=, script=, faults=): "
+        "mockserver(scenario=, strict=, api_key=, project=, now=, runs=, script=, faults=, cassette=, record_mode=, "
+        "hybrid=, fail_on_unused=, upstream=): "
         "per-test options of the mockserver fixture (closest mark wins per option)",
     )
 
@@ -104,6 +112,10 @@ def _settings(config: pytest.Config) -> _Settings:
 # -- marker options -------------------------------------------------------------------------------------------
 
 
+def _upstream(config: pytest.Config) -> str:
+    return str(config.getoption("mockserver_upstream") or config.getini("mockserver_upstream"))
+
+
 def marker_options(item: pytest.Item, defaults: _Settings) -> dict[str, Any]:
     """The test's options: suite defaults, then module, class and test marks (the closest mark wins per option)."""
     options: dict[str, Any] = {
@@ -111,6 +123,7 @@ def marker_options(item: pytest.Item, defaults: _Settings) -> dict[str, Any]:
         "strict": defaults.strict,
         "api_key": defaults.api_key,
         "project": None,
+        **cassettes.defaults(item.config.getoption("record_mode", None), _upstream(item.config)),
     }
     marks = list(item.iter_markers(MARKER))  # closest first
     for mark in reversed(marks):
@@ -125,6 +138,7 @@ def marker_options(item: pytest.Item, defaults: _Settings) -> dict[str, Any]:
             _usage(f"unknown option(s) {', '.join(hints)}; known options: {', '.join(_OPTIONS)}")
         options.update(mark.kwargs)
     _check_types(options)
+    options["cassette"] = cassettes.cassette_path(options["cassette"], Path(str(item.path)), item.name)
     return options
 
 
@@ -141,6 +155,7 @@ def _check_types(options: dict[str, Any]) -> None:
             lambda v: v is None or isinstance(v, (str, os.PathLike, Mapping, list, tuple)),
             "a name, a path, a dict, or a list of those",
         ),
+        **cassettes.CHECKS,
     }
     for name, (ok, expected) in checks.items():
         if name in options and not ok(options[name]):
@@ -190,6 +205,7 @@ class MockServerFixture:
 
     def deactivate(self) -> None:
         """Put back the environment variables and ``openai`` module settings :meth:`activate` changed."""
+        self.server.replay.finish(self.project)  # detach this test's cassette, writing what it recorded
         for name, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -219,7 +235,11 @@ class MockServerFixture:
         try:
             scenarios = resolve_scenarios(options["scenario"], self.fixtures_dir)
         except MockError as exc:
-            _usage(f"scenario={options['scenario']!r} cannot be loaded:\n{exc.message}")
+            problem = exc.message
+        else:
+            problem = ""
+        if problem:  # reported outside the handler: the chained traceback would only repeat it
+            _usage(f"scenario={options['scenario']!r} cannot be loaded:\n{problem}")
         current = server.scenarios
         if len(scenarios) != len(current) or any(a is not b for a, b in zip(scenarios, current, strict=True)):
             server.set_scenario(scenarios)  # rebuilt only when the scenario changes; resets are cheap clones
@@ -239,8 +259,14 @@ class MockServerFixture:
             try:
                 apply(self.project, dict(value) if isinstance(value, Mapping) else value)
             except MockError as exc:
-                where = f" (at {exc.param})" if exc.param else ""
-                _usage(f"option {name}= is invalid{where}: {exc.message}")
+                problem = f" (at {exc.param})" if exc.param else ""
+                problem = f"option {name}= is invalid{problem}: {exc.message}"
+            if problem:
+                _usage(problem)
+        try:
+            cassettes.attach(server.replay, self.project, options)
+        except cassettes.ReplayConfigError as exc:
+            _usage(f"cassette={options['cassette']}: {exc}")
         self._journal_start = server.journal.next_index()
         self._errors_start = len(server.errors.items)
 
@@ -326,6 +352,7 @@ class MockServerFixture:
             for e in self.requests()
             if e.unknown_route
         ]
+        found += cassettes.problems(self.server.replay, self.project, self.options["fail_on_unused"])
         misses = getattr(self.server.store, "script_misses", None)
         for miss in misses() if misses is not None else []:
             found.append(f"scripted model miss (strict runs) in {miss.get('run_id')}: {miss.get('message')}")
