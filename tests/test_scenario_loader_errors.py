@@ -222,3 +222,23 @@ def test_scenario_errors_render_as_a_400_with_the_first_path() -> None:
         load_document({"version": 1, "clock": "x"}, source="doc")
     body = info.value.body()["error"]
     assert (info.value.status, body["param"], body["code"]) == (400, "clock", "invalid_scenario")
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+def test_yaml_results_do_not_depend_on_libyaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loader: str) -> None:
+    import yaml
+
+    from mockserver.scenarios import parse
+
+    if not hasattr(yaml, loader):
+        pytest.skip("PyYAML built without libyaml")
+    monkeypatch.setattr(parse, "SafeLoader", getattr(yaml, loader))
+    bad = write(tmp_path, "bad.yaml", "version: 1\nthreads: [\n")
+    assert errors(bad) == [
+        f"{bad}:3: (top level): invalid YAML: expected the node content, but found '<stream end>' (line 3, column 1)"
+    ]
+    good = write(tmp_path, "good.yaml", "version: 1\nthreads:\n  - metadata: {a: b}\n    colour: 1\n")
+    assert errors(good) == [
+        f"{good}:4: threads[0].colour: unknown key 'colour' (allowed: id, created_at, metadata, tool_resources, "
+        "messages)"
+    ]

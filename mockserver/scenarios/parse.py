@@ -18,6 +18,8 @@ from .validate import Problem, ScenarioError, join
 #: Node visits after which line bookkeeping stops (alias-heavy YAML can expand exponentially).
 LINE_BUDGET = 200_000
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+#: libyaml's loader when PyYAML was built with it (about ten times faster), else the pure-Python one.
+SafeLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _DuplicateKey(Exception):
@@ -27,24 +29,40 @@ class _DuplicateKey(Exception):
 
 
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[str, int]]:
-    loader = yaml.SafeLoader(text)
+    try:
+        return _parse_yaml(text, source, SafeLoader)
+    except yaml.YAMLError as first:
+        error = first
+        if SafeLoader is not yaml.SafeLoader:
+            # libyaml words syntax errors differently: report them the same whichever loader is installed.
+            try:
+                _parse_yaml(text, source, yaml.SafeLoader)
+            except yaml.YAMLError as pure:
+                error = pure
+        raise ScenarioError([_syntax_problem(error, source)]) from None
+
+
+def _parse_yaml(text: str, source: str, loader_class: Any) -> tuple[Any, dict[str, int]]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         lines, duplicates = node_lines(node)
         if duplicates:
             raise ScenarioError([Problem(source, path, "duplicate key", line) for path, line in duplicates])
         value = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
+    finally:
+        loader.dispose()
+    return value, lines
+
+
+def _syntax_problem(exc: yaml.YAMLError, source: str) -> Problem:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         column = f", column {mark.column + 1}" if mark else ""
         what = exc.problem or exc.context or "syntax error"
-        raise ScenarioError([Problem(source, "", f"invalid YAML: {what} (line {line}{column})", line)]) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(source, "", f"invalid YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
-    return value, lines
+        return Problem(source, "", f"invalid YAML: {what} (line {line}{column})", line)
+    return Problem(source, "", f"invalid YAML: {exc}")
 
 
 def parse_json(text: str, source: str) -> Any:
@@ -71,7 +89,7 @@ def parse_json(text: str, source: str) -> Any:
 def yaml_lines(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
     """Best-effort line map (and duplicate keys) for text that may not be valid YAML: empty on failure."""
     try:
-        return node_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+        return node_lines(yaml.compose(text, Loader=SafeLoader))
     except yaml.YAMLError:
         return {}, []
 
