@@ -49,9 +49,12 @@ class ReplayReport:
             lines.extend(miss.format() for miss in self.misses)
             lines.append("To record them: --record-mode=new_episodes (or record_mode='new_episodes').")
         if include_unused and self.unused:
-            lines.append(f"{len(self.unused)} recording(s) in {self.cassette} were never used:")
-            lines.extend(f"  #{i}: {describe(x['request']).splitlines()[0]}" for i, x in self.unused)
+            lines.append(self.format_unused())
         return "\n".join(lines)
+
+    def format_unused(self) -> str:
+        listed = "".join(f"\n  #{i}: {describe(x['request']).splitlines()[0]}" for i, x in self.unused)
+        return f"{len(self.unused)} recording(s) in {self.cassette} were never used:{listed}"
 
 
 @dataclass
@@ -150,6 +153,12 @@ class ReplayController:
             return None
         with self._lock:
             return self._sessions.get(project) or self._sessions.get(None)
+
+    def report(self, project: str | None = None) -> ReplayReport | None:
+        """The report of the cassette attached for exactly ``project`` (None: the one for every project)."""
+        with self._lock:
+            session = self._sessions.get(project)
+        return None if session is None else session.report()
 
     def finish(self, project: str | None = None) -> ReplayReport | None:
         """Detach a cassette, writing what it recorded; the report tells misses and unused recordings."""
