@@ -19,9 +19,26 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "reference" / "op
 ROOT_URI = "urn:openapi-assistants"
 
 
+def _nullable(node: Any) -> Any:
+    """OpenAPI 3.0's ``nullable: true`` (still used in places of this 3.1 document) as JSON Schema understands it."""
+    if isinstance(node, list):
+        return [_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _nullable(value) for key, value in node.items()}
+    if out.pop("nullable", False):
+        if "type" in out:
+            out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
+            if "enum" in out:
+                out["enum"] = [*out["enum"], None]
+        else:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
 @cache
 def _registry() -> Registry:  # type: ignore[type-arg]
-    document = json.loads(SCHEMA_PATH.read_text())
+    document = _nullable(json.loads(SCHEMA_PATH.read_text()))
     return Registry().with_resource(ROOT_URI, Resource.from_contents(document, default_specification=DRAFT202012))
 
 

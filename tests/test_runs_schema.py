@@ -6,53 +6,15 @@ Documented exceptions (docs/runs.md): run steps also carry the real ``expires_at
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from starlette.testclient import TestClient
 
 from mockserver.store import Store
 
 from .runs_helpers import WEATHER_RULE, call_ids, ok, setup_thread
-from .schema import SCHEMA_PATH
-
-ROOT_URI = "urn:openapi-assistants-nullable"
-
-
-def _nullable(node: Any) -> Any:
-    """OpenAPI 3.0 ``nullable: true`` as JSON Schema 2020-12 understands it (null added to type and enum)."""
-    if isinstance(node, list):
-        return [_nullable(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: _nullable(value) for key, value in node.items()}
-    if out.pop("nullable", False):
-        if "type" in out:
-            out["type"] = [out["type"], "null"] if isinstance(out["type"], str) else [*out["type"], "null"]
-            if "enum" in out:
-                out["enum"] = [*out["enum"], None]
-        else:
-            out = {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
-@cache
-def _validator(name: str) -> Draft202012Validator:
-    document = _nullable(json.loads(SCHEMA_PATH.read_text()))
-    registry: Registry = Registry().with_resource(  # type: ignore[type-arg]
-        ROOT_URI, Resource.from_contents(document, default_specification=DRAFT202012)
-    )
-    return Draft202012Validator({"$ref": f"{ROOT_URI}#/components/schemas/{name}"}, registry=registry)
-
-
-def schema_errors(instance: Any, name: str) -> list[str]:
-    return [f"{'/'.join(map(str, err.absolute_path))}: {err.message}" for err in _validator(name).iter_errors(instance)]
-
+from .schema import SCHEMA_PATH, schema_errors
 
 pytestmark = pytest.mark.skipif(not SCHEMA_PATH.exists(), reason=f"official schema not found at {SCHEMA_PATH}")
 
