@@ -64,7 +64,8 @@ class RemoteServer:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
-            raw = exc.read()
+            with exc:  # closes the connection behind the error response
+                raw = exc.read()
             try:
                 error = json.loads(raw)["error"]
             except (ValueError, KeyError, TypeError):

@@ -20,6 +20,15 @@ from mockserver.remote import RemoteError, RemoteServer
 from .stub_process import StubProcess
 
 KEY = "sk-cli"
+_OPEN: list[openai.OpenAI] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Close every SDK client a test made, so no socket is left for the garbage collector to report later."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +47,9 @@ def remote(stub: StubProcess) -> RemoteServer:
 
 
 def _sdk(stub: StubProcess, key: str = KEY) -> openai.OpenAI:
-    return openai.OpenAI(api_key=key, base_url=stub.base_url, max_retries=0, _strict_response_validation=True)
+    client = openai.OpenAI(api_key=key, base_url=stub.base_url, max_retries=0, _strict_response_validation=True)
+    _OPEN.append(client)
+    return client
 
 
 def test_health(remote: RemoteServer) -> None:

@@ -17,6 +17,15 @@ from mockserver.remote import RemoteServer
 from .stub_process import StubProcess
 
 KEY = "sk-faults"
+_OPEN: list[openai.OpenAI] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Close every SDK client a test made, so no socket is left for the garbage collector to report later."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +42,11 @@ def remote(stub: StubProcess) -> RemoteServer:
 
 
 def _client(stub: StubProcess, max_retries: int = 0) -> Any:
-    return openai.OpenAI(api_key=KEY, base_url=stub.base_url, max_retries=max_retries, _strict_response_validation=True)
+    client = openai.OpenAI(
+        api_key=KEY, base_url=stub.base_url, max_retries=max_retries, _strict_response_validation=True
+    )
+    _OPEN.append(client)
+    return client
 
 
 def test_429_for_the_next_two_requests_is_retried_and_the_third_succeeds(
@@ -137,6 +150,7 @@ def test_a_seeded_fraction_fails_the_same_requests_each_time(stub: StubProcess, 
 def test_faults_for_one_project_leave_others_alone(stub: StubProcess, remote: RemoteServer) -> None:
     remote.add_fault(project=KEY, path="/v1/threads", status=500)
     other = openai.OpenAI(api_key="sk-other", base_url=stub.base_url, max_retries=0)
+    _OPEN.append(other)
     assert other.beta.threads.create().object == "thread"
     with pytest.raises(openai.InternalServerError):
         _client(stub).beta.threads.create()
