@@ -17,6 +17,7 @@ addopts = -p no:randomly -p no:hypothesispytest
 filterwarnings =
     error
     ignore:The Assistants API is deprecated:DeprecationWarning
+    ignore:deprecated$:DeprecationWarning
     # in-process runs import the already imported plugin again
     ignore::pytest.PytestAssertRewriteWarning
 """

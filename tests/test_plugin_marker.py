@@ -10,6 +10,7 @@ addopts = -p no:randomly -p no:hypothesispytest
 filterwarnings =
     error
     ignore:The Assistants API is deprecated:DeprecationWarning
+    ignore:deprecated$:DeprecationWarning
     ignore::pytest.PytestAssertRewriteWarning
 {extra}
 """
