@@ -104,7 +104,6 @@ class ApiMiddleware:
     def __init__(self, app: ASGIApp, store: Store, config: ServerConfig, journal: Journal, errors: ServerErrors):
         self.app, self.store, self.config, self.journal, self.errors = app, store, config, journal, errors
         self._control_requests = 0
-        self._control_requests = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,10 +114,6 @@ class ApiMiddleware:
         project, key = project_of(scope)
         scope["mockserver.project"] = project
         if is_control:  # own ids: a control call must not create a project or shift a project's request ids
-            self._control_requests += 1
-            request_id = f"req_{self._control_requests:032x}"
-        else:
-            if is_control:  # own ids: a control call must not create a project or shift a project's request ids
             self._control_requests += 1
             request_id = f"req_{self._control_requests:032x}"
         else:
@@ -201,8 +196,6 @@ class ApiMiddleware:
                 await self.app(scope, capture_receive, send_with_headers)
         except _ConnectionCut:
             pass
-        except ConnectionResetError:  # a drop fault without a socket to close: let the caller see it
-            raise
         except ConnectionResetError:  # a drop fault without a socket to close: let the caller see it
             raise
         except Exception as exc:  # a bug in the fake: answer like the real API's 500, and remember it
