@@ -38,6 +38,7 @@ _MODULE_ATTRS = ("api_key", "base_url", "project", "organization", "api_type", "
 
 _SETTINGS_KEY = pytest.StashKey["_Settings"]()
 _FIXTURE_KEY = pytest.StashKey["MockServerFixture"]()
+_INLINE_KEY = pytest.StashKey[dict[int, tuple[Any, Any]]]()
 
 
 # -- registration and options -------------------------------------------------------------------------------
@@ -116,6 +117,20 @@ def _upstream(config: pytest.Config) -> str:
     return str(config.getoption("mockserver_upstream") or config.getini("mockserver_upstream"))
 
 
+def fixture_options(**overrides: Any) -> dict[str, Any]:
+    """Every option at its built-in default, with ``overrides`` (checked): for driving the fixture without pytest."""
+    options: dict[str, Any] = {
+        "scenario": None,
+        "strict": True,
+        "api_key": DEFAULT_API_KEY,
+        "project": None,
+        **cassettes.defaults(None, cassettes.DEFAULT_UPSTREAM),
+        **overrides,
+    }
+    _check_types(options)
+    return options
+
+
 def marker_options(item: pytest.Item, defaults: _Settings) -> dict[str, Any]:
     """The test's options: suite defaults, then module, class and test marks (the closest mark wins per option)."""
     options: dict[str, Any] = {
@@ -175,10 +190,18 @@ class MockServerFixture:
     Anything not defined here is looked up on the server (``mockserver.add_faults(...)``, ``.export()``...).
     """
 
-    def __init__(self, server: MockServer, options: dict[str, Any], fixtures_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        server: MockServer,
+        options: dict[str, Any],
+        fixtures_dir: Path | None = None,
+        inline_scenarios: dict[int, tuple[Any, Any]] | None = None,
+    ) -> None:
         self.server = server
         self.options = options
         self.fixtures_dir = fixtures_dir
+        #: Scenarios given as dicts in marks, resolved once per mark object (files are cached by the loader).
+        self._inline_scenarios = {} if inline_scenarios is None else inline_scenarios
         #: The bearer key the fixtures, ``OPENAI_API_KEY`` and the module client use.
         self.api_key: str = options["api_key"]
         #: The state partition this test's clients land in: ``project=`` if given (sent as ``OpenAI-Project``),
@@ -232,12 +255,18 @@ class MockServerFixture:
         from .scenarios import resolve_scenarios
 
         server, store, options = self.server, self.server.store, self.options
-        try:
-            scenarios = resolve_scenarios(options["scenario"], self.fixtures_dir)
-        except MockError as exc:
-            problem = exc.message
+        spec = options["scenario"]
+        cached = self._inline_scenarios.get(id(spec))
+        problem = ""
+        if cached is not None and cached[0] is spec:
+            scenarios = cached[1]
         else:
-            problem = ""
+            try:
+                scenarios = resolve_scenarios(spec, self.fixtures_dir)
+            except MockError as exc:
+                problem = exc.message
+            if not problem and _has_document(spec):
+                self._inline_scenarios[id(spec)] = (spec, scenarios)  # keeps spec alive, so its id stays unique
         if problem:  # reported outside the handler: the chained traceback would only repeat it
             _usage(f"scenario={options['scenario']!r} cannot be loaded:\n{problem}")
         current = server.scenarios
@@ -371,6 +400,10 @@ class MockServerFixture:
             pytest.fail(report, pytrace=False)
 
 
+def _has_document(spec: Any) -> bool:
+    return isinstance(spec, Mapping) or (isinstance(spec, (list, tuple)) and any(isinstance(i, Mapping) for i in spec))
+
+
 def _describe(entry: JournalEntry) -> str:
     query = f"?{entry.query}" if entry.query else ""
     return f"{entry.method} {entry.path}{query} -> {entry.status}"
@@ -422,7 +455,9 @@ def mockserver(request: pytest.FixtureRequest, mockserver_session: MockServer) -
     ``.store``. The test fails if the server hit an internal error or an unknown route (opt out: strict=False).
     """
     settings = _settings(request.config)
-    fixture = MockServerFixture(mockserver_session, marker_options(request.node, settings), settings.fixtures_dir)
+    options = marker_options(request.node, settings)
+    inline = request.config.stash.setdefault(_INLINE_KEY, {})
+    fixture = MockServerFixture(mockserver_session, options, settings.fixtures_dir, inline)
     fixture.activate()
     request.node.stash[_FIXTURE_KEY] = fixture
     try:

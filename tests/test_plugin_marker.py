@@ -154,6 +154,24 @@ def test_scenario_from_mark_and_ini_default(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*At index 0 diff: 'other' != 'default'*"])
 
 
+def test_a_dict_scenario_on_a_shared_mark_is_built_once(inner: pytest.Pytester) -> None:
+    inner.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.mockserver(scenario={"version": 1, "threads": [{"metadata": {"n": "1"}}]})
+        seen = []
+
+        @pytest.mark.parametrize("n", range(3))
+        def test_shared(mockserver, n):
+            seen.append(mockserver.scenarios[0])
+            assert all(s is seen[0] for s in seen)
+            assert [t["metadata"] for t in mockserver.export()["threads"]] == [{"n": "1"}]
+        """
+    )
+    inner.runpytest().assert_outcomes(passed=3)
+
+
 def test_now_runs_and_script_options_apply_to_the_tests_project(inner: pytest.Pytester) -> None:
     inner.makepyfile(
         """
