@@ -75,6 +75,9 @@ ARRAY_TOO_LONG = (
     "Invalid '{param}': array too long. Expected an array with maximum length {limit}, "
     "but got an array with length {length} instead."
 )
+STRING_PATTERN = (
+    "Invalid '{param}': string does not match pattern. Expected a string that matches the pattern '{pattern}'."
+)
 EMPTY_ARRAY = "Invalid '{param}': empty array. Expected an array with minimum length 1, but got an empty array instead."
 INTEGER_ABOVE_MAX = (
     "Invalid '{param}': integer above maximum value. Expected a value <= {limit}, but got {value} instead."

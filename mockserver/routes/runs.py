@@ -52,7 +52,7 @@ async def retrieve_run(request: Request) -> Response:
 async def modify_run(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    body = await json_body(request, lambda: store.get_run(project, p["thread_id"], p["run_id"]))
+    body = await json_body(request, lambda: store.check_run(project, p["thread_id"], p["run_id"]))
     return run_response(request, store.modify_run(project, p["thread_id"], p["run_id"], body))
 
 
@@ -65,7 +65,7 @@ async def cancel_run(request: Request) -> Response:
 async def submit_tool_outputs(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    body = await json_body(request, lambda: store.get_run(project, p["thread_id"], p["run_id"]))
+    body = await json_body(request, lambda: store.check_run(project, p["thread_id"], p["run_id"]))
     if body.get("stream") is True:
         return sse_response(
             store, project, store.submit_tool_outputs_stream(project, p["thread_id"], p["run_id"], body)

@@ -42,10 +42,7 @@ class AssistantOps(StoreBase):
         if "tools" in body:
             fields["tools"] = rp.tools(body["tools"], "tools", max_items=MAX_ASSISTANT_TOOLS)
         if "tool_resources" in body:
-            resources = models.normalize_tool_resources(body["tool_resources"], allow_helpers=creating)
-            for _ in range(resources.pop("_new_vector_stores", 0)):
-                resources["file_search"]["vector_store_ids"].append(state.ids.new("vector_store"))
-            fields["tool_resources"] = resources
+            fields["tool_resources"] = models.normalize_tool_resources(body["tool_resources"], allow_helpers=creating)
         if "metadata" in body:
             fields["metadata"] = v.check_metadata(body["metadata"])
         for name, check in (("temperature", rp.temperature), ("top_p", rp.top_p)):
@@ -54,6 +51,11 @@ class AssistantOps(StoreBase):
                 fields[name] = 1.0 if value is None else value
         if "response_format" in body:
             fields["response_format"] = rp.response_format(body["response_format"])
+        # Only now, with the whole body valid, mint the ids of vector stores the ``vector_stores`` helper makes:
+        # a rejected request must not move the ID sequence.
+        resources = fields.get("tool_resources") or {}
+        for _ in range(resources.pop("_new_vector_stores", 0)):
+            resources["file_search"]["vector_store_ids"].append(state.ids.new("vector_store"))
         return fields
 
     @locked

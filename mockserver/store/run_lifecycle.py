@@ -1,8 +1,8 @@
 """How a run moves through its lifecycle (reference section 7), one scripted turn at a time.
 
 Transitions are methods over the locked store state; each stores new wire dicts (never mutating old ones) and
-appends the stream events it implies to the run's log (:mod:`.run_state`). When a run progresses depends on
-the project's run settings (docs/runs.md, "Lifecycle"):
+appends the stream events it implies to the run's log (:mod:`.run_state`); what a turn writes is in
+:mod:`.run_turns`. When a run progresses depends on the project's run settings (docs/runs.md, "Lifecycle"):
 
 - ``immediate``: the outcome is reached inside the request that queued the run;
 - ``on_read`` (default): the ``reads``-th read of the run (retrieve, list, steps) reaches the outcome;
@@ -17,21 +17,13 @@ from typing import Any
 
 from .. import engine, models
 from .. import errors as e
-from .base import StoreBase
-from .run_state import ACTIVE_STATUSES, DEFAULT_SETTINGS, MISSES_KEY, SETTINGS_KEY, RunState
+from .run_state import ACTIVE_STATUSES, MISSES_KEY, RunState
+from .run_turns import RunTurns
 from .state import Project, ThreadState
 
-#: Reason shown on a message cut short, per run ``incomplete_details.reason``.
-MESSAGE_INCOMPLETE_REASON = {"max_completion_tokens": "max_tokens", "max_prompt_tokens": "max_tokens"}
 
-
-class RunLifecycle(StoreBase):
-    _global_settings: dict[str, Any]
+class RunLifecycle(RunTurns):
     _global_rules: list[dict[str, Any]]
-
-    def _run_settings(self, state: Project) -> dict[str, Any]:
-        """Defaults, then settings for every project, then this project's own (closest wins)."""
-        return {**DEFAULT_SETTINGS, **self._global_settings, **state.extras.get(SETTINGS_KEY, {})}
 
     # -- when runs progress ---------------------------------------------------------------------------------
 
@@ -80,6 +72,7 @@ class RunLifecycle(StoreBase):
             rs.emit("thread.run.in_progress", rs.update(status="in_progress", started_at=started or state.clock.now()))
 
     def _advance(self, state: Project, thread: ThreadState, rs: RunState) -> None:
+        """Play the run's next scripted turn and make the transition its outcome implies."""
         rs.pending, rs.reads = False, 0
         self._start(state, rs)
         prompt = self._prompt_tokens(thread, rs)
@@ -99,163 +92,55 @@ class RunLifecycle(StoreBase):
                 self._fail(state, thread, rs, {"code": "server_error", "message": message}, prompt)
                 return
             turn = {"text": self._run_settings(state)["default_reply"], "annotations": []}
-        if "text" in turn and "incomplete" not in turn:
-            self._say(state, thread, rs, turn["text"], turn["annotations"], prompt, None)
+        if turn.get("incomplete") == "max_prompt_tokens":
+            self._end(state, thread, rs, "incomplete", incomplete_details={"reason": "max_prompt_tokens"})
+        elif "text" in turn:
+            cut = self._say(state, thread, rs, turn, prompt)
+            if cut:
+                self._end(state, thread, rs, "incomplete", incomplete_details={"reason": cut})
+            else:
+                self._end(state, thread, rs, "completed", completed_at=state.clock.now())
         elif "tool_calls" in turn:
-            self._call_tools(state, thread, rs, turn["tool_calls"], prompt)
+            unknown = self._unknown_function(rs, turn["tool_calls"])
+            if unknown is not None:
+                self._record_miss(state, rs, unknown)
+                self._fail(state, thread, rs, {"code": "server_error", "message": unknown}, prompt)
+                return
+            action = self._call_tools(state, rs, turn["tool_calls"], prompt)
+            rs.emit("thread.run.requires_action", rs.update(status="requires_action", required_action=action))
         elif "fail" in turn:
             self._fail(state, thread, rs, turn["fail"], prompt)
-        elif "incomplete" in turn:
-            if turn["incomplete"] == "max_prompt_tokens":
-                self._end(state, thread, rs, "incomplete", incomplete_details={"reason": "max_prompt_tokens"})
-            else:
-                self._say(state, thread, rs, turn["text"], [], prompt, "max_completion_tokens")
         else:
             self._expire(state, thread, rs, at=state.clock.now())
+
+    def _unknown_function(self, rs: RunState, calls: list[dict[str, Any]]) -> str | None:
+        """The real model can only call the run's declared functions: a script that does otherwise is a miss."""
+        available = [t["function"]["name"] for t in rs.data["tools"] if t["type"] == "function"]
+        for call in calls:
+            if call["name"] not in available:
+                return e.SCRIPT_UNKNOWN_FUNCTION.format(
+                    rule=rs.rule, name=call["name"], available=", ".join(available) or "none"
+                )
+        return None
 
     def _prompt_tokens(self, thread: ThreadState, rs: RunState) -> int:
         texts = [rs.data["instructions"], *(engine.message_text(m) for m in thread.messages.values()), *rs.spoken]
         return sum(engine.count_tokens(t) for t in texts)
 
-    def _new_step(self, state: Project, rs: RunState, details: dict[str, Any]) -> dict[str, Any]:
-        now = state.clock.now()
-        step = models.run_step(state.ids.new("step"), run=rs.data, created_at=now, step_details=details)
-        rs.put_step(step)
-        rs.step_index.add(step["id"], now, state.next_sequence())
-        return step
-
-    def _say(
-        self,
-        state: Project,
-        thread: ThreadState,
-        rs: RunState,
-        text: str,
-        annotations: list[dict[str, Any]],
-        prompt: int,
-        incomplete: str | None,
-    ) -> None:
-        text = engine.fill_template(text, message=rs.prompt_text, outputs=rs.last_outputs)
-        limit = rs.data["max_completion_tokens"]
-        if limit is not None and engine.count_tokens(text) > limit:
-            text, incomplete = text[: limit * engine.replies.CHARS_PER_TOKEN], "max_completion_tokens"
-        annotations = [a for a in annotations if a["end_index"] <= len(text)]
-        now = state.clock.now()
-        message_id = state.ids.new("message")
-        step = self._new_step(state, rs, {"type": "message_creation", "message_creation": {"message_id": message_id}})
-        rs.emit("thread.run.step.created", step)
-        rs.emit("thread.run.step.in_progress", step)
-        final = self._insert_message(
-            state,
-            thread,
-            {
-                "id": message_id,
-                "role": "assistant",
-                "content": [models.text_block(text, annotations)],
-                "attachments": [],
-                "metadata": {},
-                "assistant_id": rs.data["assistant_id"],
-                "run_id": rs.data["id"],
-                "status": "incomplete" if incomplete else "completed",
-                "completed_at": None if incomplete else now,
-                "incomplete_at": now if incomplete else None,
-                "incomplete_details": {"reason": MESSAGE_INCOMPLETE_REASON[incomplete]} if incomplete else None,
-            },
-        )
-        opening = {**final, "status": "in_progress", "content": [], "completed_at": None, "incomplete_at": None}
-        opening["incomplete_details"] = None
-        rs.emit("thread.message.created", opening)
-        rs.emit("thread.message.in_progress", opening)
-        size = self._run_settings(state)["chunk_size"]
-        for i, piece in enumerate(engine.chunk(text, size)):
-            block: dict[str, Any] = {"value": piece, "annotations": []} if i == 0 else {"value": piece}
-            rs.emit(
-                "thread.message.delta", models.message_delta(message_id, [{"index": 0, "type": "text", "text": block}])
-            )
-        if annotations:
-            notes = [{"index": j, **note} for j, note in enumerate(annotations)]
-            delta = [{"index": 0, "type": "text", "text": {"annotations": notes}}]
-            rs.emit("thread.message.delta", models.message_delta(message_id, delta))
-        rs.emit("thread.message.incomplete" if incomplete else "thread.message.completed", final)
-        usage = models.usage(prompt, engine.count_tokens(text))
-        done = {**step, "status": "completed", "completed_at": now, "expires_at": None, "usage": usage}
-        rs.put_step(done)
-        rs.emit("thread.run.step.completed", done)
-        if incomplete:
-            self._end(state, thread, rs, "incomplete", incomplete_details={"reason": incomplete})
-        else:
-            self._end(state, thread, rs, "completed", completed_at=now)
-
-    def _call_tools(
-        self, state: Project, thread: ThreadState, rs: RunState, calls: list[dict[str, Any]], prompt: int
-    ) -> None:
-        available = [t["function"]["name"] for t in rs.data["tools"] if t["type"] == "function"]
-        for call in calls:
-            if call["name"] not in available:
-                message = e.SCRIPT_UNKNOWN_FUNCTION.format(
-                    rule=rs.rule, name=call["name"], available=", ".join(available) or "none"
-                )
-                self._record_miss(state, rs, message)
-                self._fail(state, thread, rs, {"code": "server_error", "message": message}, prompt)
-                return
-        made = [models.function_call(state.ids.new("call"), c["name"], c["arguments"]) for c in calls]
-        step = self._new_step(state, rs, {"type": "tool_calls", "tool_calls": made})
-        opening = {**step, "step_details": {"type": "tool_calls", "tool_calls": []}}
-        rs.emit("thread.run.step.created", opening)
-        rs.emit("thread.run.step.in_progress", opening)
-        size = self._run_settings(state)["chunk_size"]
-        for index, call in enumerate(made):
-            fn = call["function"]
-            first = {"index": index, "id": call["id"], "type": "function", "function": {**fn, "arguments": ""}}
-            rs.emit(
-                "thread.run.step.delta", models.step_delta(step["id"], {"type": "tool_calls", "tool_calls": [first]})
-            )
-            for piece in engine.chunk(fn["arguments"], size) if fn["arguments"] else []:
-                part = {"index": index, "type": "function", "function": {"arguments": piece}}
-                rs.emit(
-                    "thread.run.step.delta", models.step_delta(step["id"], {"type": "tool_calls", "tool_calls": [part]})
-                )
-        spoken = [c["function"]["name"] + c["function"]["arguments"] for c in made]
-        rs.tool_step_id = step["id"]
-        rs.tool_usage = models.usage(prompt, sum(engine.count_tokens(t) for t in spoken))
-        rs.spoken.extend(spoken)
-        required = [
-            {
-                "id": c["id"],
-                "type": "function",
-                "function": {"name": c["function"]["name"], "arguments": c["function"]["arguments"]},
-            }
-            for c in made
-        ]
-        action = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": required}}
-        rs.emit("thread.run.requires_action", rs.update(status="requires_action", required_action=action))
-
-    def _complete_tool_step(self, state: Project, rs: RunState, outputs: dict[str, str]) -> None:
-        step = rs.steps[rs.tool_step_id or ""]
-        calls = [
-            {**c, "function": {**c["function"], "output": outputs[c["id"]]}} for c in step["step_details"]["tool_calls"]
-        ]
-        done = {
-            **step,
-            "status": "completed",
-            "completed_at": state.clock.now(),
-            "expires_at": None,
-            "usage": rs.tool_usage,
-            "step_details": {"type": "tool_calls", "tool_calls": calls},
-        }
-        rs.put_step(done)
-        rs.emit("thread.run.step.completed", done)
-        rs.last_outputs = [outputs[c["id"]] for c in calls]
-        rs.spoken.extend(rs.last_outputs)
-        rs.tool_step_id, rs.tool_usage = None, None
+    def _resume(self, state: Project, thread: ThreadState, rs: RunState, outputs: dict[str, str]) -> None:
+        """Tool outputs arrived: the tool step completes and the run is queued again (reference 6.3-D)."""
+        self._complete_tool_step(state, rs, outputs)
         rs.emit("thread.run.queued", rs.update(status="queued", required_action=None))
+        self._queue(state, thread, rs)
 
     def _fail(self, state: Project, thread: ThreadState, rs: RunState, error: dict[str, str], prompt: int) -> None:
-        self._close_open_steps(state, rs, "failed", "failed_at", last_error=dict(error))
         now = state.clock.now()
+        self._close_open_steps(rs, "failed", now, last_error=dict(error))
         self._end(state, thread, rs, "failed", failed_at=now, last_error=dict(error), extra=models.usage(prompt, 0))
 
     def _expire(self, state: Project, thread: ThreadState, rs: RunState, *, at: int) -> None:
-        self._close_open_steps(state, rs, "expired", "expired_at")
+        """Expired at ``at``: the run's ``expires_at`` (clock expiry) or now (a scripted ``expire`` reply)."""
+        self._close_open_steps(rs, "expired", at)
         self._end(state, thread, rs, "expired", expires_at=at)
 
     def _cancel(self, state: Project, thread: ThreadState, rs: RunState) -> None:
@@ -265,16 +150,19 @@ class RunLifecycle(StoreBase):
         rs.emit("thread.run.cancelling", rs.update(status="cancelling"))
 
     def _finish_cancel(self, state: Project, thread: ThreadState, rs: RunState) -> None:
-        self._close_open_steps(state, rs, "cancelled", "cancelled_at")
-        self._end(state, thread, rs, "cancelled", cancelled_at=state.clock.now())
+        now = state.clock.now()
+        self._close_open_steps(rs, "cancelled", now)
+        self._end(state, thread, rs, "cancelled", cancelled_at=now)
 
-    def _close_open_steps(self, state: Project, rs: RunState, status: str, stamp: str, **extra: Any) -> None:
+    def _close_open_steps(self, rs: RunState, status: str, at: int, **extra: Any) -> None:
+        """Steps still in progress share the run's end: ``<status>_at`` is ``at``; only expired steps keep an
+        ``expires_at`` (the time they expired, as the run's)."""
+        stamp = {"failed": "failed_at", "cancelled": "cancelled_at", "expired": "expired_at"}[status]
         for step_id in rs.step_index.ids():
             step = rs.steps[step_id]
             if step["status"] == "in_progress":
-                closed = {**step, "status": status, stamp: state.clock.now(), **extra}
-                if status != "expired":
-                    closed["expires_at"] = None
+                closed = {**step, "status": status, stamp: at, "expires_at": at if status == "expired" else None}
+                closed.update(extra)
                 rs.put_step(closed)
                 rs.emit(f"thread.run.step.{status}", closed)
         rs.tool_step_id, rs.tool_usage = None, None

@@ -13,7 +13,9 @@ from .. import errors as e
 from .. import validation as v
 
 TOOL_TYPES = ["code_interpreter", "file_search", "function"]
-FUNCTION_NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+# The real API family reports the character pattern and the length limit as two separate errors.
+FUNCTION_NAME_RE = re.compile(r"^[a-zA-Z0-9_-]+$")
+FUNCTION_NAME_MAX = 64
 REASONING_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 RESPONSE_FORMAT_TYPES = ["text", "json_object", "json_schema"]
 TOOL_CHOICE_MODES = ["none", "auto", "required"]
@@ -42,12 +44,15 @@ def _tool(item: Any, param: str) -> dict[str, Any]:
                 options["max_num_results"], f"{param}.file_search.max_num_results", minimum=1, maximum=50
             )
         where = f"{param}.file_search.ranking_options"
-        ranking = v.expect_object(options.get("ranking_options"), where, nullable=True) or {}
-        v.reject_unknown(ranking, ("ranker", "score_threshold"))
-        ranker = v.expect_enum(ranking.get("ranker"), RANKERS, f"{where}.ranker", nullable=True)
-        threshold = v.expect_number(
-            ranking.get("score_threshold"), f"{where}.score_threshold", nullable=True, minimum=0, maximum=1
-        )
+        ranking = v.expect_object(options.get("ranking_options"), where, nullable=True)
+        ranker, threshold = None, None
+        if ranking is not None:
+            # The schema makes score_threshold required once ranking_options is given.
+            v.reject_unknown(ranking, ("ranker", "score_threshold"))
+            ranker = v.expect_enum(ranking.get("ranker"), RANKERS, f"{where}.ranker", nullable=True)
+            threshold = v.expect_number(
+                v.require(ranking, "score_threshold", where), f"{where}.score_threshold", minimum=0, maximum=1
+            )
         echoed["ranking_options"] = {
             "ranker": ranker or "default_2024_08_21",
             "score_threshold": 0.0 if threshold is None else threshold,
@@ -60,11 +65,11 @@ def _tool(item: Any, param: str) -> dict[str, Any]:
     name = v.expect_string(v.require(function, "name", where), f"{where}.name") or ""
     if not FUNCTION_NAME_RE.match(name):
         raise e.InvalidRequestError(
-            f"Invalid '{where}.name': string does not match pattern. Expected a string that matches the pattern "
-            f"'^[a-zA-Z0-9_-]{{1,64}}$'.",
+            e.STRING_PATTERN.format(param=f"{where}.name", pattern=FUNCTION_NAME_RE.pattern),
             param=f"{where}.name",
             code="invalid_value",
         )
+    v.expect_string(name, f"{where}.name", max_length=FUNCTION_NAME_MAX)
     echoed_fn: dict[str, Any] = {"name": name}
     description = v.expect_string(function.get("description"), f"{where}.description", nullable=True)
     if description is not None:
@@ -142,37 +147,56 @@ def token_limit(value: Any, param: str) -> int | None:
 MAX_RUN_TOOLS = 20
 
 
-def run_fields(body: dict[str, Any], assistant: dict[str, Any]) -> dict[str, Any]:
-    """The run's settings: request overrides, else the assistant's values, else the real defaults."""
-    model = v.expect_string(body.get("model"), "model", nullable=True) or assistant["model"]
-    instructions = v.expect_string(body.get("instructions"), "instructions", nullable=True)
-    if instructions is None:
-        instructions = assistant["instructions"] or ""
-    extra = v.expect_string(body.get("additional_instructions"), "additional_instructions", nullable=True)
-    if extra:
-        instructions = f"{instructions}\n{extra}" if instructions else extra
-    tools = body.get("tools")
-    temp = temperature(body.get("temperature"))
-    nucleus = top_p(body.get("top_p"))
-    parallel = v.expect_bool(body.get("parallel_tool_calls"), "parallel_tool_calls", nullable=True)
+def run_overrides(body: dict[str, Any]) -> dict[str, Any]:
+    """Validate every per-run setting in a run-create body; absent (or ``null``) settings come back as ``None``.
+
+    Kept apart from :func:`run_fields` so the whole body is checked before the assistant is looked up: a body
+    error is a 400 even when ``assistant_id`` names no assistant.
+    """
     v.expect_bool(body.get("stream"), "stream", nullable=True)
+    raw_tools = body.get("tools")
     return {
-        "model": model,
-        "instructions": instructions,
-        "tools": assistant["tools"] if tools is None else tools(tools, "tools", max_items=MAX_RUN_TOOLS),
-        "tool_resources": assistant["tool_resources"],
+        "model": v.expect_string(body.get("model"), "model", nullable=True) or None,
+        "instructions": v.expect_string(body.get("instructions"), "instructions", nullable=True),
+        "additional_instructions": v.expect_string(
+            body.get("additional_instructions"), "additional_instructions", nullable=True
+        ),
+        "tools": None if raw_tools is None else tools(raw_tools, "tools", max_items=MAX_RUN_TOOLS),
         "metadata": v.check_metadata(body.get("metadata")),
-        "temperature": assistant["temperature"] if temp is None else temp,
-        "top_p": assistant["top_p"] if nucleus is None else nucleus,
+        "temperature": temperature(body.get("temperature")),
+        "top_p": top_p(body.get("top_p")),
         "reasoning_effort": reasoning_effort(body.get("reasoning_effort")),
         "max_completion_tokens": token_limit(body.get("max_completion_tokens"), "max_completion_tokens"),
         "max_prompt_tokens": token_limit(body.get("max_prompt_tokens"), "max_prompt_tokens"),
         "truncation_strategy": truncation_strategy(body.get("truncation_strategy")),
-        "response_format": (
-            assistant["response_format"]
-            if body.get("response_format") is None
-            else response_format(body["response_format"])
-        ),
+        "response_format": None if body.get("response_format") is None else response_format(body["response_format"]),
         "tool_choice": tool_choice(body.get("tool_choice")),
-        "parallel_tool_calls": True if parallel is None else parallel,
+        "parallel_tool_calls": v.expect_bool(body.get("parallel_tool_calls"), "parallel_tool_calls", nullable=True),
+    }
+
+
+def run_fields(overrides: dict[str, Any], assistant: dict[str, Any]) -> dict[str, Any]:
+    """The run's settings: the request's overrides, else the assistant's values, else the real defaults."""
+    instructions = overrides["instructions"]
+    if instructions is None:
+        instructions = assistant["instructions"] or ""
+    extra = overrides["additional_instructions"]
+    if extra:
+        instructions = f"{instructions}\n{extra}" if instructions else extra
+
+    def inherit(name: str) -> Any:
+        return assistant.get(name) if overrides[name] is None else overrides[name]
+
+    return {
+        **overrides,
+        "model": inherit("model"),
+        "instructions": instructions,
+        "tools": inherit("tools"),
+        "tool_resources": assistant["tool_resources"],
+        "temperature": inherit("temperature"),
+        "top_p": inherit("top_p"),
+        # The settings the run executes with, like temperature: the assistant's unless the run overrides it.
+        "reasoning_effort": inherit("reasoning_effort"),
+        "response_format": inherit("response_format"),
+        "parallel_tool_calls": True if overrides["parallel_tool_calls"] is None else overrides["parallel_tool_calls"],
     }

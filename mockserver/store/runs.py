@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import engine, models
 from .. import errors as e
+from .. import models
 from .. import validation as v
 from . import run_params as rp
 from .assistants import AssistantOps
 from .base import locked
 from .messages import MessageOps
-from .run_state import RULES_KEY, STREAM_END_STATUSES, USES_KEY, Event, RunState
+from .run_state import STREAM_END_STATUSES, Event, RunState
 from .script import ScriptOps
 from .state import Project, ThreadState
 from .threads import ThreadOps
@@ -50,6 +50,12 @@ class RunStream:
     run_id: str
     cursor: int
     prefix: list[Event] = field(default_factory=list)
+
+
+def checked_assistant_id(body: dict[str, Any]) -> str:
+    assistant_id = v.expect_string(v.require(body, "assistant_id"), "assistant_id") or ""
+    v.check_id(assistant_id, "assistant", "assistant_id")
+    return assistant_id
 
 
 def check_include(values: list[str]) -> None:
@@ -90,46 +96,21 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
         self._queue(state, thread, rs)
         return rs
 
-    def _script_run(
-        self, state: Project, thread: ThreadState, assistant: dict[str, Any], run: dict[str, Any]
-    ) -> RunState:
-        """Pick the run's replies: the first matching rule (project rules, then rules for every project)."""
-        last_user = next(
-            (m for m in reversed([thread.messages[i] for i in thread.message_index.ids()]) if m["role"] == "user"), None
-        )
-        text = engine.message_text(last_user) if last_user else ""
-        ctx = engine.RunContext(text=text, assistant=assistant, thread=thread.data, run=run)
-        uses: dict[str, int] = state.extras.get(USES_KEY, {})
-        for prefix, rules in (("", state.extras.get(RULES_KEY, [])), ("*", self._global_rules)):
-            found = engine.find_rule(rules, {k[len(prefix) :]: n for k, n in uses.items() if k.startswith(prefix)}, ctx)
-            if found is not None:
-                index, rule = found
-                name = engine.rule_name(rule, index)
-                state.extras[USES_KEY] = {**uses, prefix + name: uses.get(prefix + name, 0) + 1}
-                return RunState(data=run, turns=[rule["reply"], *rule["then"]], rule=name, prompt_text=text)
-        settings = self._run_settings(state)
-        if not settings["strict"]:
-            reply = {"text": settings["default_reply"], "annotations": []}
-            return RunState(data=run, turns=[reply], rule=None, prompt_text=text)
-        closest = engine.closest_rules([*state.extras.get(RULES_KEY, []), *self._global_rules], ctx)
-        hint = f"Closest rules: {'; '.join(closest)}." if closest else "No rules are defined."
-        rs = RunState(data=run, turns=[], rule=None, prompt_text=text)
-        rs.miss = e.SCRIPT_MISS.format(text=repr(text), closest=hint)
-        self._record_miss(state, rs, rs.miss)
-        return rs
-
     def _create_run(self, state: Project, thread_id: str, body: dict[str, Any], include: list[str]) -> RunState:
+        # Check order: path id and thread existence, then the whole body, then the assistant it names, then the
+        # thread's state; nothing is written until every check passed.
         thread = self._thread(state, thread_id)
         v.reject_unknown(body, RUN_CREATE_FIELDS)
-        check_include(include)
-        assistant = self._assistant(state, v.expect_string(v.require(body, "assistant_id"), "assistant_id") or "")
-        fields = rp.run_fields(body, assistant)
+        assistant_id = checked_assistant_id(body)
+        overrides = rp.run_overrides(body)
         raw = v.expect_array(body.get("additional_messages"), "additional_messages", nullable=True) or []
         prepared = [self._prepare_message(m, f"additional_messages[{i}]") for i, m in enumerate(raw)]
+        check_include(include)
+        fields = rp.run_fields(overrides, self._assistant(state, assistant_id))
         self._check_no_active(state, thread)
         for message in prepared:
             self._insert_message(state, thread, message)
-        return self._start_run(state, thread, assistant, fields)
+        return self._start_run(state, thread, state.assistants[assistant_id], fields)
 
     @locked
     def create_run(
@@ -147,15 +128,19 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
 
     def _create_thread_and_run(self, state: Project, body: dict[str, Any]) -> tuple[dict[str, Any], RunState]:
         v.reject_unknown(body, CREATE_AND_RUN_FIELDS)
-        assistant = self._assistant(state, v.expect_string(v.require(body, "assistant_id"), "assistant_id") or "")
-        fields = rp.run_fields(body, assistant)
-        if body.get("tool_resources") is not None:
-            fields["tool_resources"] = models.normalize_tool_resources(body["tool_resources"], allow_helpers=False)
+        assistant_id = checked_assistant_id(body)
+        overrides = rp.run_overrides(body)
+        resources = body.get("tool_resources")
+        resources = None if resources is None else models.normalize_tool_resources(resources, allow_helpers=False)
         thread_body = v.expect_object(body.get("thread"), "thread", nullable=True) or {}
         v.reject_unknown(thread_body, ("messages", "metadata", "tool_resources"))
+        fields = rp.run_fields(overrides, self._assistant(state, assistant_id))
+        if resources is not None:
+            fields["tool_resources"] = resources
+        # _create_thread validates the thread object completely before it mints an id or stores anything.
         thread_data = self._create_thread(state, thread_body, "thread")
         thread = state.threads[thread_data["id"]]
-        return thread_data, self._start_run(state, thread, assistant, fields)
+        return thread_data, self._start_run(state, thread, state.assistants[assistant_id], fields)
 
     @locked
     def create_thread_and_run(self, project: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -176,6 +161,12 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
         if rs is None:
             raise e.not_found("run", run_id)
         return thread, rs
+
+    @locked
+    def check_run(self, project: str, thread_id: str, run_id: str) -> None:
+        """Raise the path errors of a run URL (bad prefix, unknown thread or run) without reading the run: a read
+        can move an ``on_read`` run along, which a rejected request must not do."""
+        self._run(self._project(project), thread_id, run_id)
 
     @locked
     def get_run(self, project: str, thread_id: str, run_id: str) -> dict[str, Any]:
@@ -225,11 +216,11 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
         thread, rs = self._run(state, thread_id, run_id)
         v.check_id(step_id, "step", "step_id")
         check_include(include or [])
-        self._read_run(state, thread, rs)
-        step = rs.steps.get(step_id)
-        if step is None:
+        # A step exists only once a read has produced it, so an unknown id is a 404 that must not count as a read.
+        if step_id not in rs.steps:
             raise e.not_found("run step", step_id)
-        return step
+        self._read_run(state, thread, rs)
+        return rs.steps[step_id]
 
     # -- acting on runs -------------------------------------------------------------------------------------
 
@@ -264,8 +255,7 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
             raise e.ConflictStateError(
                 e.TOOL_OUTPUTS_MISMATCH.format(expected=expected, got=given), param="tool_outputs"
             )
-        self._complete_tool_step(state, rs, outputs)
-        self._queue(state, thread, rs)
+        self._resume(state, thread, rs, outputs)
         return rs
 
     @locked

@@ -1,4 +1,4 @@
-"""The scripted model's configuration: script rules, run settings and the record of strict-mode misses.
+"""The scripted model's configuration (script rules, run settings, strict-mode misses) and picking a new run's rule.
 
 Per-project rules and settings live in ``Project.extras`` (so a reset returns them to the baseline a scenario
 set). ``project=None`` addresses every project: those rules are tried after a project's own, those settings
@@ -14,7 +14,8 @@ from .. import errors as e
 from .. import validation as v
 from .base import locked
 from .run_lifecycle import RunLifecycle
-from .run_state import DEFAULT_SETTINGS, MISSES_KEY, PROGRESS_MODES, RULES_KEY, SETTINGS_KEY, USES_KEY
+from .run_state import DEFAULT_SETTINGS, MISSES_KEY, PROGRESS_MODES, RULES_KEY, SETTINGS_KEY, USES_KEY, RunState
+from .state import Project, ThreadState
 
 
 def check_settings(settings: Any, param: str = "settings") -> dict[str, Any]:
@@ -46,6 +47,35 @@ class ScriptOps(RunLifecycle):
         super().__init__(**kwargs)
         self._global_rules: list[dict[str, Any]] = []
         self._global_settings = {}
+
+    def _script_run(
+        self, state: Project, thread: ThreadState, assistant: dict[str, Any], run: dict[str, Any]
+    ) -> RunState:
+        """Pick a new run's replies: the first matching rule (project rules, then rules for every project); with
+        none, the default reply, or in strict mode a recorded miss the run will fail with."""
+        last_user = next(
+            (m for m in reversed([thread.messages[i] for i in thread.message_index.ids()]) if m["role"] == "user"), None
+        )
+        text = engine.message_text(last_user) if last_user else ""
+        ctx = engine.RunContext(text=text, assistant=assistant, thread=thread.data, run=run)
+        uses: dict[str, int] = state.extras.get(USES_KEY, {})
+        for prefix, rules in (("", state.extras.get(RULES_KEY, [])), ("*", self._global_rules)):
+            found = engine.find_rule(rules, {k[len(prefix) :]: n for k, n in uses.items() if k.startswith(prefix)}, ctx)
+            if found is not None:
+                index, rule = found
+                name = engine.rule_name(rule, index)
+                state.extras[USES_KEY] = {**uses, prefix + name: uses.get(prefix + name, 0) + 1}
+                return RunState(data=run, turns=[rule["reply"], *rule["then"]], rule=name, prompt_text=text)
+        settings = self._run_settings(state)
+        if not settings["strict"]:
+            reply = {"text": settings["default_reply"], "annotations": []}
+            return RunState(data=run, turns=[reply], rule=None, prompt_text=text)
+        closest = engine.closest_rules([*state.extras.get(RULES_KEY, []), *self._global_rules], ctx)
+        hint = f"Closest rules: {'; '.join(closest)}." if closest else "No rules are defined."
+        rs = RunState(data=run, turns=[], rule=None, prompt_text=text)
+        rs.miss = e.SCRIPT_MISS.format(text=repr(text), closest=hint)
+        self._record_miss(state, rs, rs.miss)
+        return rs
 
     @locked
     def reset(self, project: str | None = None) -> None:
