@@ -12,9 +12,6 @@ from starlette.testclient import TestClient
 from mockserver.ids import DEFAULT_EPOCH, is_valid_id
 from mockserver.store import Store
 
-# The SDK's assistants methods warn with the bare text "deprecated" (pyproject filters the threads wording only).
-pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
-
 
 def create(api: TestClient, **body: Any) -> dict[str, Any]:
     response = api.post("/v1/assistants", json={"model": "gpt-4o", **body})

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-@pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
 def test_readme_tool_calling_example_passes() -> None:
     section = README.read_text().split("## Runs and the scripted model", 1)[1].split("\n## ", 1)[0]
     code = re.search(r"```python\n(.*?)```", section, re.S)

@@ -15,7 +15,6 @@ from mockserver import MockServer
 
 from .conftest import API_KEY, HEADERS
 
-pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 WEATHER_TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
 WEATHER_RULE = {

@@ -14,8 +14,6 @@ from mockserver import MockServer
 
 from .conftest import API_KEY, HEADERS
 
-pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
-
 WEATHER_TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
 RULES = [
     {
