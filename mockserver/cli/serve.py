@@ -44,7 +44,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     replay = parser.add_argument_group("replay (docs/replay.md)")
     replay.add_argument("--cassette", help="answer from this recorded cassette (record mode none: misses get a 400)")
-    replay.add_argument("--hybrid", action="store_true", help="with --cassette: serve unrecorded requests from the fake")
+    replay.add_argument(
+        "--hybrid", action="store_true", help="with --cassette: serve unrecorded requests from the fake"
+    )
     replay.add_argument(
         "--replay-timing", default="immediate", choices=["immediate", "recorded"], help="pace of replayed streams"
     )
