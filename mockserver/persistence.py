@@ -91,6 +91,7 @@ def _replace_project(store: Store, project: str, scenario: Any) -> None:
             scenario.apply(store, project)
         finally:
             store._template = template
+            store._refresh_armed()  # the baseline's faults count again now that it is back
 
 
 def import_one(store: Store, project: str, document: Any) -> None:

@@ -97,3 +97,13 @@ def test_export_import_export_is_stable(ops: list[tuple[str, int, int]]) -> None
     restored = Store(seed="h")
     import_all(restored, json.loads(json.dumps(document)))
     assert export_all(restored) == document
+
+
+def test_baseline_faults_still_fire_after_a_state_import() -> None:
+    store = Store()
+    store.set_baseline([lambda s, p: s.add_faults(p, [{"status": 503}])])  # type: ignore[attr-defined]
+    store.create_thread("p", {})
+    store.clear_faults("p")
+    import_all(store, export_all(store))
+    assert store.match_fault("p", "GET", "/v1/x") is None  # p was saved without faults
+    assert store.match_fault("new", "GET", "/v1/x") is not None  # a new project still starts from the baseline
