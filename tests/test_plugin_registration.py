@@ -20,10 +20,31 @@ def inner(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def test_installed_entry_point_registers_the_plugin(inner: pytest.Pytester) -> None:
-    # a separate interpreter: nothing imported the plugin beforehand, only the installed entry point can
-    result = inner.runpytest_subprocess("--trace-config")
-    result.assert_outcomes(passed=1)
+def test_installed_entry_point_registers_the_plugin(inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A separate interpreter: nothing imported the plugin beforehand, only the installed entry point can. It is
+    # also one where `openai` is not imported yet (the plugin must not import it), so the module client gets
+    # first built inside a test, and must be forgotten after it.
+    inner.makepyfile(
+        test_late_import="""
+        import os
+        import sys
+        import warnings
+
+        def test_1_openai_first_imported_during_the_test(mockserver):
+            assert "openai" not in sys.modules
+            import openai
+            warnings.simplefilter("ignore", DeprecationWarning)
+            thread = openai.beta.threads.create()
+            assert mockserver.last_request().path == "/v1/threads" and thread.id.startswith("thread_")
+
+        def test_2_afterwards():
+            import openai
+            assert openai._client is None and openai.base_url is None and "OPENAI_BASE_URL" not in os.environ
+        """
+    )
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    result = inner.runpytest_subprocess("--trace-config", "-p", "no:randomly")
+    result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["*registered third-party plugins:*", "*mockserver-0.1.0 at *pytest_plugin.py*"])
 
 
