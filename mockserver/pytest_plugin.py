@@ -228,7 +228,12 @@ class MockServerFixture:
 
     def deactivate(self) -> None:
         """Put back the environment variables and ``openai`` module settings :meth:`activate` changed."""
-        self.server.replay.finish(self.project)  # detach this test's cassette, writing what it recorded
+        try:
+            self.server.replay.finish(self.project)  # detach this test's cassette, writing what it recorded
+        finally:
+            self._restore_environment()
+
+    def _restore_environment(self) -> None:
         for name, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
