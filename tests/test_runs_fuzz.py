@@ -8,6 +8,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openai.types.beta.threads import Run
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
@@ -83,3 +84,32 @@ def test_bad_bodies_are_clean_400s_and_change_nothing(data: st.DataObject) -> No
         error = response.json()["error"]
         assert set(error) == {"message", "type", "param", "code"}
         assert snapshot(client, ids) == before, f"rejected {path} changed state"
+
+
+RUN_FIELDS = [*FIELDS[1:17], "thread", "tool_resources"]
+nested_keys = st.sampled_from(
+    ["type", "function", "name", "file_search", "ranking_options", "score_threshold", "last_messages", "json_schema",
+     "schema", "strict", "parameters", "role", "content", "text", "metadata", "messages", "code_interpreter"]
+)  # fmt: skip
+nested_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3000) | st.text(max_size=6)
+    | st.sampled_from(["auto", "function", "f", "last_messages", "json_schema", "user", "low"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(nested_keys, children, max_size=4),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(RUN_FIELDS), nested_values, max_size=3), st.booleans())
+def test_run_create_fields_never_500_and_accepted_runs_parse(body: dict[str, Any], create_and_run: bool) -> None:
+    """Every run-create field with a valid assistant: a clean 400, or a run the SDK's ``Run`` type parses."""
+    client, store, ids = setup()
+    store.configure_runs("sk-test-key", {"progress": "immediate"})
+    if create_and_run:
+        response = client.post("/v1/threads/runs", json={"assistant_id": ids["assistant"], **body})
+    else:
+        thread = client.post("/v1/threads", json={}).json()["id"]
+        response = client.post(f"/v1/threads/{thread}/runs", json={"assistant_id": ids["assistant"], **body})
+    assert response.status_code < 500, response.text
+    if response.status_code == 200 and response.headers["content-type"] == "application/json":
+        Run.model_validate(response.json())
