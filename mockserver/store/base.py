@@ -105,6 +105,13 @@ class StoreBase:
 
     # -- lookups shared by the operation mixins ------------------------------------------------------------
 
+    def _new_id(self, state: Project, kind: str, taken: Any) -> str:
+        """A generated id not already in ``taken``: seeded objects with explicit ids must never be overwritten."""
+        object_id = state.ids.new(kind)
+        while object_id in taken:
+            object_id = state.ids.new(kind)
+        return object_id
+
     def _check_new_id(self, existing: Any, object_id: str, kind: str) -> None:
         """An explicit (seeded) id must have the real format and be unused."""
         if not is_valid_id(object_id, kind):

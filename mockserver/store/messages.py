@@ -32,7 +32,7 @@ class MessageOps(StoreBase):
 
     def _insert_message(self, state: Project, thread: ThreadState, fields: dict[str, Any]) -> dict[str, Any]:
         """Store a prepared message. ``fields`` may carry ``id``/``created_at`` (seeding) and run linkage."""
-        message_id = fields.pop("id", None) or state.ids.new("message")
+        message_id = fields.pop("id", None) or self._new_id(state, "message", thread.messages)
         created_at = fields.pop("created_at", None)
         if created_at is None:
             created_at = state.clock.now()

@@ -41,7 +41,7 @@ class ThreadOps(StoreBase):
         raw_messages = v.expect_array(body.get("messages"), messages_param, nullable=True) or []
         prepared = [self._prepare_message(m, f"{messages_param}[{i}]") for i, m in enumerate(raw_messages)]
         now = state.clock.now() if created_at is None else created_at
-        thread_id = thread_id or state.ids.new("thread")
+        thread_id = thread_id or self._new_id(state, "thread", state.threads)
         thread = ThreadState(data=models.thread(thread_id, now, metadata, resources))
         state.threads[thread_id] = thread
         for fields in prepared:
