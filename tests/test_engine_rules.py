@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mockserver import engine
 from mockserver import errors as e
@@ -96,3 +98,23 @@ def test_usage_and_chunks_are_deterministic() -> None:
     assert [engine.count_tokens(t) for t in ("", "a", "abcd", "abcde")] == [0, 1, 1, 2]
     assert engine.chunk("abcdefg", 3) == ["abc", "def", "g"] and engine.chunk("", 3) == [""]
     assert engine.fill_template("{{message}} -> {{output}}", message="q", outputs=["1", "2"]) == "q -> 1\n2"
+
+
+@given(st.text(min_size=1, max_size=40), st.integers(1, 8), st.data())
+def test_text_deltas_rebuild_the_reply_and_carry_each_annotation_once(text: str, size: int, data: Any) -> None:
+    # Spans inside the text: start < end <= len(text), as parse_rules computes them.
+    spans = data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))), max_size=3))
+    notes = [
+        {"type": "file_path", "start_index": a, "end_index": max(a + 1, b)}
+        for a, b in spans
+        if max(a + 1, b) <= len(text)
+    ]
+    blocks = engine.text_deltas(text, notes, size)
+    assert "".join(b["value"] for b in blocks) == text and "annotations" in blocks[0]
+    carried = [note for b in blocks for note in b.get("annotations", [])]
+    assert sorted(n["index"] for n in carried) == list(range(len(notes)))
+    start = 0
+    for block in blocks:
+        end = start + len(block["value"])
+        assert all(start < n["end_index"] <= end for n in block.get("annotations", []))
+        start = end

@@ -248,3 +248,27 @@ def test_on_clock_stream_that_never_progresses_ends_with_an_error(scripted: Mock
     stream = sdk.beta.threads.runs.stream(thread_id=thread_id, assistant_id=assistant_id)
     with pytest.raises(openai.APIError, match="did not reach a state that ends the stream"), stream as events:
         events.until_done()
+
+
+def test_annotations_ride_on_text_deltas(fresh_server: MockServer, sdk: Any) -> None:
+    """Annotations arrive on the delta whose text completes them (as real streams do), never in a value-less
+    delta: the SDK docs' handler ``print(delta.value, end="")`` must not print ``None``."""
+    note = {"type": "file_citation", "text": "the policy", "file_id": "file-x"}
+    fresh_server.add_rule(
+        match={"contains": "cite"}, reply={"text": "See the policy for details.", "annotations": [note]}
+    )
+    fresh_server.configure_runs(chunk_size=5)
+    assistant_id, thread_id = setup(sdk, "cite")
+    deltas: list[tuple[str | None, list[Any]]] = []
+
+    class Handler(AssistantEventHandler):
+        def on_text_delta(self, delta: Any, snapshot: Any) -> None:
+            deltas.append((delta.value, list(delta.annotations or [])))
+
+    with sdk.beta.threads.runs.stream(thread_id=thread_id, assistant_id=assistant_id, event_handler=Handler()) as s:
+        s.until_done()
+        final = s.get_final_messages()[0].content[0].text
+    assert [value for value, _ in deltas] == ["See t", "he po", "licy ", "for d", "etail", "s."]
+    assert [len(notes) for _, notes in deltas] == [0, 0, 1, 0, 0, 0]
+    assert deltas[2][1][0].start_index == 4 and deltas[2][1][0].end_index == 14
+    assert final.value[final.annotations[0].start_index : final.annotations[0].end_index] == "the policy"

@@ -6,7 +6,7 @@ records the result.
 
 from __future__ import annotations
 
-from .replies import chunk, count_tokens, fill_template, message_text
+from .replies import chunk, count_tokens, fill_template, message_text, text_deltas
 from .rules import RunContext, closest_rules, find_rule, parse_reply, parse_rules, rule_name
 
 __all__ = [
@@ -20,4 +20,5 @@ __all__ = [
     "parse_reply",
     "parse_rules",
     "rule_name",
+    "text_deltas",
 ]

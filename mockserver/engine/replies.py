@@ -21,6 +21,26 @@ def chunk(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)]
 
 
+def text_deltas(text: str, annotations: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """The ``text`` parts of a reply's message deltas, ``size`` characters each.
+
+    The first carries ``annotations`` even when empty, later ones only when they bring some (real streams do
+    both). An annotation rides on the delta whose text completes it, as a real one arrives with its marker text:
+    never on a delta without ``value``, which the SDK's ``on_text_delta`` would hand out as ``None``.
+    """
+    blocks: list[dict[str, Any]] = []
+    start = 0
+    for i, piece in enumerate(chunk(text, size)):
+        end = start + len(piece)
+        notes = [{"index": j, **note} for j, note in enumerate(annotations) if start < note["end_index"] <= end]
+        block: dict[str, Any] = {"value": piece}
+        if i == 0 or notes:
+            block["annotations"] = notes
+        blocks.append(block)
+        start = end
+    return blocks
+
+
 def message_text(message: Mapping[str, Any]) -> str:
     """The text blocks of a stored message, joined by newlines (images contribute nothing)."""
     parts = [block["text"]["value"] for block in message.get("content", []) if block.get("type") == "text"]

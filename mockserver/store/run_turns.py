@@ -75,14 +75,8 @@ class RunTurns(StoreBase):
         opening["incomplete_details"] = None
         rs.emit("thread.message.created", opening)
         rs.emit("thread.message.in_progress", opening)
-        for i, piece in enumerate(engine.chunk(text, self._run_settings(state)["chunk_size"])):
-            # Only the first delta of a block carries the (empty) annotations list, as real streams do.
-            block: dict[str, Any] = {"value": piece, "annotations": []} if i == 0 else {"value": piece}
+        for block in engine.text_deltas(text, annotations, self._run_settings(state)["chunk_size"]):
             delta = [{"index": 0, "type": "text", "text": block}]
-            rs.emit("thread.message.delta", models.message_delta(message_id, delta))
-        if annotations:
-            notes = [{"index": j, **note} for j, note in enumerate(annotations)]
-            delta = [{"index": 0, "type": "text", "text": {"annotations": notes}}]
             rs.emit("thread.message.delta", models.message_delta(message_id, delta))
         rs.emit("thread.message.incomplete" if incomplete else "thread.message.completed", final)
         usage = models.usage(prompt, engine.count_tokens(text))
