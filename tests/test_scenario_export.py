@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from mockserver import MockServer
 from mockserver.app import create_app
-from mockserver.scenarios import ScenarioError, dump, export_project, load_document, load_text
+from mockserver.scenarios import dump, export_project, load_document, load_text
 from mockserver.store import Store
 from tests.conftest import API_KEY, HEADERS
 
@@ -185,15 +184,17 @@ def test_export_includes_script_settings_and_the_rest_of_each_fault() -> None:
     assert [f["remaining"] for f in copy.list_faults("p")] == [1]
 
 
-def test_runs_are_refused_unless_lossy() -> None:
+def test_runs_are_exported_and_lossy_changes_nothing() -> None:
     store = Store()
     assistant = store.create_assistant("p", {"model": "gpt-4o"})
     thread = store.create_thread("p", {"messages": [{"role": "user", "content": "hi"}]})
-    store.create_run("p", thread["id"], {"assistant_id": assistant["id"]})
-    with pytest.raises(ScenarioError, match=r"<project p>: threads\[0\]: thread thread_\w+ has runs"):
-        export_project(store, "p")
-    document = export_project(store, "p", lossy=True)
-    load_document(document)  # still a valid scenario
+    run = store.create_run("p", thread["id"], {"assistant_id": assistant["id"]})
+    document = export_project(store, "p")
+    assert export_project(store, "p", lossy=True) == document
+    exported = document["threads"][0]["runs"]
+    assert [r["id"] for r in exported] == [run["id"]]
+    assert exported[0]["status"] == "queued" and exported[0]["engine"]["pending"] is True
+    load_document(document)  # a valid scenario
 
 
 def test_sdk_round_trip_between_two_servers() -> None:

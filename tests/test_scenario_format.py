@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mockserver import models
 from mockserver.ids import PREFIXES, is_valid_id
 from mockserver.scenarios import (
     ScenarioError,
@@ -27,6 +28,7 @@ from mockserver.scenarios.validate import SUPPORTED_KEYWORDS
 from mockserver.store import Store
 from mockserver.store.assistants import ASSISTANT_FIELDS
 from mockserver.store.messages import MESSAGE_CREATE_FIELDS
+from mockserver.store.run_restore import ENGINE_KEYS, MESSAGE_RUN_FIELDS
 from mockserver.store.threads import THREAD_CREATE_FIELDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -64,11 +66,24 @@ def test_schema_uses_only_keywords_the_loader_interprets() -> None:
     assert _keywords(schema(), set()) <= SUPPORTED_KEYWORDS
 
 
+RUN_FIELDS = dict.fromkeys(
+    ("model", "instructions", "tools", "tool_resources", "metadata", "temperature", "top_p", "truncation_strategy",
+     "response_format", "tool_choice", "parallel_tool_calls"),
+)  # fmt: skip
+
+
 def test_schema_tracks_the_store_fields() -> None:
     defs = schema()["$defs"]
     assert set(defs["assistant"]["properties"]) == {"id", "created_at", *ASSISTANT_FIELDS}
-    assert set(defs["thread"]["properties"]) == {"id", "created_at", *THREAD_CREATE_FIELDS}
-    assert set(defs["message"]["properties"]) == {"id", "created_at", *MESSAGE_CREATE_FIELDS}
+    assert set(defs["thread"]["properties"]) == {"id", "created_at", *THREAD_CREATE_FIELDS, "runs"}
+    run_fields = {"object", "thread_id", *MESSAGE_RUN_FIELDS}
+    assert set(defs["message"]["properties"]) == {"id", "created_at", *MESSAGE_CREATE_FIELDS, *run_fields}
+    run = models.run("run_x", created_at=0, thread_id="t", assistant_id="a", fields=RUN_FIELDS)
+    assert set(defs["run"]["properties"]) == {*run, "steps", "engine"}
+    assert set(defs["step"]["properties"]) == set(
+        models.run_step("s", run=run, created_at=0, step_details={"type": "x"})
+    )
+    assert tuple(defs["engine"]["properties"]) == ENGINE_KEYS
     assert set(schema()["properties"]["id_counters"]["properties"]) == set(PREFIXES)
 
 

@@ -39,9 +39,9 @@ def apply_errors(path: Path) -> list[str]:
             ':6: threads[0].messages[1].role: expected one of "user", "assistant", got a string ("system")',
         ),
         ("version: 1\nthreads:\n  - colour: red\n", ":3: threads[0].colour: unknown key 'colour' (allowed: "
-         "id, created_at, metadata, tool_resources, messages)"),
+         "id, created_at, metadata, tool_resources, messages, runs)"),
         ("version: 1\nthreds: []\n", ":2: threds: unknown key 'threds' (allowed: version, description, seed, clock, "
-         "include, id_counters, assistants, threads, script, runs, faults); did you mean 'threads'?"),
+         "include, id_counters, assistants, threads, script, runs, faults, script_uses); did you mean 'threads'?"),
         ("version: 1\nthreads:\n  - messages:\n      - content: hi\n",
          ":4: threads[0].messages[0]: missing required key 'role'"),
         ("version: 1\nthreads: {}\n", ":2: threads: expected an array, got an object"),
@@ -85,7 +85,7 @@ def test_every_problem_is_listed_not_just_the_first(tmp_path: Path) -> None:
     assert errors(path) == [
         f'{path}:2: clock: expected an integer, got a string ("x")',
         f"{path}:4: threads[0].colour: unknown key 'colour' (allowed: id, created_at, metadata, tool_resources, "
-        "messages)",
+        "messages, runs)",
         f"{path}:5: threads[0].messages: expected an array, got an integer (3)",
     ]
 
@@ -94,7 +94,7 @@ def test_json_errors_get_lines_too(tmp_path: Path) -> None:
     path = write(tmp_path, "case.json", '{\n  "version": 1,\n  "threads": [\n    {"colour": 1}\n  ]\n}\n')
     assert errors(path) == [
         f"{path}:4: threads[0].colour: unknown key 'colour' (allowed: id, created_at, metadata, tool_resources, "
-        "messages)"
+        "messages, runs)"
     ]
 
 
@@ -240,5 +240,5 @@ def test_yaml_results_do_not_depend_on_libyaml(tmp_path: Path, monkeypatch: pyte
     good = write(tmp_path, "good.yaml", "version: 1\nthreads:\n  - metadata: {a: b}\n    colour: 1\n")
     assert errors(good) == [
         f"{good}:4: threads[0].colour: unknown key 'colour' (allowed: id, created_at, metadata, tool_resources, "
-        "messages)"
+        "messages, runs)"
     ]

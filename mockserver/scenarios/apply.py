@@ -19,6 +19,8 @@ from .validate import Problem, ScenarioError, join
 SECTION_OPS = {"script": "add_script_rules", "runs": "configure_runs", "faults": "add_faults"}
 #: The name an operation gives its whole argument in error ``param``s, where it differs from the section's.
 PARAM_ROOTS = {"runs": "settings"}
+#: Message keys a create-message request (plus the seeding id/created_at) can carry.
+REQUEST_MESSAGE_KEYS = frozenset({"id", "created_at", "role", "content", "attachments", "metadata"})
 
 
 def _no_lines(path: str) -> int | None:
@@ -103,6 +105,8 @@ def _apply(scenario: Scenario, store: Any, project: str, done: set[str]) -> None
     for section, operation in SECTION_OPS.items():
         if section in doc:
             _call(scenario, section, store, operation, project, copy.deepcopy(doc[section]), section=section)
+    if "script_uses" in doc:
+        _call(scenario, "script_uses", store, "restore_script_uses", project, dict(doc["script_uses"]))
 
 
 def _apply_thread(scenario: Scenario, store: Any, project: str, where: str, item: Mapping[str, Any]) -> None:
@@ -119,10 +123,26 @@ def _apply_thread(scenario: Scenario, store: Any, project: str, where: str, item
     )
     for index, message in enumerate(item.get("messages", [])):
         fields = {k: copy.deepcopy(v) for k, v in message.items() if k not in ("id", "created_at")}
+        # Messages a request could have made go through the request's operation; the rest (written by a run,
+        # or pasted as the API returns them) through the one that accepts those fields.
+        operation = "restore_message" if _needs_restore(message) else "create_message"
         _call(
-            scenario, join(join(where, "messages"), index), store, "create_message", project, thread["id"], fields,
+            scenario, join(join(where, "messages"), index), store, operation, project, thread["id"], fields,
             message_id=message.get("id"), created_at=message.get("created_at"),
         )  # fmt: skip
+    for index, entry in enumerate(item.get("runs", [])):
+        run = {k: copy.deepcopy(v) for k, v in entry.items() if k not in ("steps", "engine")}
+        _call(
+            scenario, join(join(where, "runs"), index), store, "restore_run", project, thread["id"], run,
+            steps=copy.deepcopy(entry.get("steps")), engine=copy.deepcopy(entry.get("engine")),
+        )  # fmt: skip
+
+
+def _needs_restore(message: Mapping[str, Any]) -> bool:
+    if any(key not in REQUEST_MESSAGE_KEYS for key in message):
+        return True
+    content = message.get("content")
+    return isinstance(content, list) and any(isinstance(p, dict) and isinstance(p.get("text"), dict) for p in content)
 
 
 def _call(

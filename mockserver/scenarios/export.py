@@ -1,10 +1,9 @@
 """Freezing a project's current state into a scenario document, and writing documents as YAML or JSON.
 
-The export is exact for what the format can express: every object keeps its ID and ``created_at``, listings
-keep their order, the clock's current value is written as ``clock`` and the ID counters as ``id_counters``, so
-objects created after loading the export get the same deterministic timestamps (and, in the same project and
-seed, the same IDs) as they would have in the original. Runs and messages written by runs cannot be
-re-created through the public operations yet: export refuses them unless ``lossy=True`` (docs/scenarios.md).
+The export is exact: every object keeps its ID and ``created_at``, listings keep their order, runs come with
+their steps (and, while active, the scripted-model state they need to continue), the clock's current value is
+written as ``clock`` and the ID counters as ``id_counters``, so objects created after loading the export get
+the same deterministic IDs and timestamps as they would have in the original (docs/scenarios.md, "Export").
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import yaml
 from .. import models
 from .validate import Problem, ScenarioError
 
-#: Message fields only a run sets; the values a message created by a request has.
+#: Message fields only a run sets, with the values a message created by a request has.
 _RUN_ONLY_DEFAULTS = {
     "assistant_id": None,
     "run_id": None,
@@ -34,12 +33,12 @@ _FAULT_STATE_KEYS = ("project", "seen", "fired", "remaining")
 def export_project(store: Any, project: str, *, lossy: bool = False) -> dict[str, Any]:
     """The current state of ``project`` as a scenario document (a fresh dict the caller may edit).
 
-    Raises :class:`ScenarioError` for state the format cannot hold (runs and their messages) unless ``lossy``:
-    then runs are left out and run-written messages are exported as plain messages.
+    Nothing is left out, runs included. ``lossy`` is accepted for compatibility and changes nothing: it used to
+    drop runs, which the format can now hold.
     """
+    del lossy
     state = copy.deepcopy(store.export_state(project))
     source = f"<project {project}>"
-    lost: list[Problem] = []
     document: dict[str, Any] = {"version": 1}
     if state["seed"]:
         document["seed"] = state["seed"]
@@ -48,15 +47,12 @@ def export_project(store: Any, project: str, *, lossy: bool = False) -> dict[str
         document["id_counters"] = dict(sorted(state["id_counters"].items()))
     if state["assistants"]:
         document["assistants"] = [_assistant(a) for a in state["assistants"]]
-    threads = []
-    for index, item in enumerate(state["threads"]):
-        thread = _thread(item, f"threads[{index}]", source, lost)
-        threads.append(thread)
+    threads = [_thread(item, f"threads[{index}]", source) for index, item in enumerate(state["threads"])]
     if threads:
         document["threads"] = threads
-    if lost and not lossy:
-        raise ScenarioError(lost)
     _extensions(store, project, document)
+    if state.get("script_uses"):
+        document["script_uses"] = dict(state["script_uses"])
     return document
 
 
@@ -69,51 +65,61 @@ def _assistant(assistant: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _thread(item: dict[str, Any], where: str, source: str, lost: list[Problem]) -> dict[str, Any]:
+def _thread(item: dict[str, Any], where: str, source: str) -> dict[str, Any]:
     data = item["thread"]
     thread: dict[str, Any] = {"id": data["id"], "created_at": data["created_at"]}
     if data.get("metadata"):
         thread["metadata"] = data["metadata"]
     if data.get("tool_resources"):
         thread["tool_resources"] = data["tool_resources"]
-    if item.get("run_count"):
-        lost.append(Problem(source, where, f"thread {data['id']} has runs, which export cannot hold yet"))
-    messages = [_message(m, f"{where}.messages[{i}]", source, lost) for i, m in enumerate(item["messages"])]
+    messages = [_message(m, f"{where}.messages[{i}]", source) for i, m in enumerate(item["messages"])]
     if messages:
         thread["messages"] = messages
+    runs = [_run(entry) for entry in item.get("runs", [])]
+    if runs:
+        thread["runs"] = runs
     return thread
 
 
-def _message(message: dict[str, Any], where: str, source: str, lost: list[Problem]) -> dict[str, Any]:
-    changed = [k for k, default in _RUN_ONLY_DEFAULTS.items() if message.get(k) != default]
-    if changed:
-        lost.append(Problem(source, where, f"message {message['id']} was written by a run ({', '.join(changed)})"))
+def _run(entry: dict[str, Any]) -> dict[str, Any]:
+    """The run object as the API returns it, plus its steps and, for an active run, its engine state."""
+    run: dict[str, Any] = {**entry["run"], "steps": entry["steps"]}
+    if entry.get("engine") is not None:
+        run["engine"] = entry["engine"]
+    return run
+
+
+def _message(message: dict[str, Any], where: str, source: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "id": message["id"],
         "created_at": message["created_at"],
         "role": message["role"],
-        "content": _content(message["content"], where, source, lost),
+        "content": _content(message["content"], where, source),
     }
     if message.get("attachments"):
         result["attachments"] = message["attachments"]
     if message.get("metadata"):
         result["metadata"] = message["metadata"]
+    for key, default in _RUN_ONLY_DEFAULTS.items():
+        if message.get(key) != default:
+            result[key] = message[key]
     return result
 
 
-def _content(blocks: list[dict[str, Any]], where: str, source: str, lost: list[Problem]) -> Any:
-    """Stored content blocks in the request form that re-creates them (a lone non-empty text as a string)."""
+def _content(blocks: list[dict[str, Any]], where: str, source: str) -> Any:
+    """Stored content blocks in the request form that re-creates them (a lone non-empty text as a string);
+    text with annotations keeps the API's form (``{"value", "annotations"}``), which loading also accepts."""
     parts: list[dict[str, Any]] = []
     for index, block in enumerate(blocks):
         if block["type"] == "text":
-            if block["text"].get("annotations"):
-                lost.append(Problem(source, f"{where}.content[{index}]", "text annotations cannot be exported yet"))
-            parts.append({"type": "text", "text": block["text"]["value"]})
+            text = block["text"]
+            parts.append({"type": "text", "text": text if text.get("annotations") else text["value"]})
         elif block["type"] in ("image_url", "image_file"):
             parts.append(block)
-        else:
-            lost.append(Problem(source, f"{where}.content[{index}]", f"content of type '{block['type']}'"))
-    if len(parts) == 1 and parts[0]["type"] == "text" and parts[0]["text"]:
+        else:  # the store makes no other kind; refuse rather than write a file that cannot load
+            message = f"content of type '{block['type']}' cannot be exported"
+            raise ScenarioError([Problem(source, f"{where}.content[{index}]", message)])
+    if len(parts) == 1 and parts[0]["type"] == "text" and isinstance(parts[0]["text"], str) and parts[0]["text"]:
         return parts[0]["text"]
     return parts
 

@@ -249,6 +249,11 @@ def _duplicate_ids(document: Mapping[str, Any]) -> list[tuple[str, str]]:
         paths.append((join(where, "id"), thread.get("id")))
         for m, message in enumerate(thread.get("messages", [])):
             paths.append((join(join(join(where, "messages"), m), "id"), message.get("id")))
+        for r, run in enumerate(thread.get("runs", [])):
+            run_where = join(join(where, "runs"), r)
+            paths.append((join(run_where, "id"), run.get("id")))
+            for s, step in enumerate(run.get("steps", [])):
+                paths.append((join(join(join(run_where, "steps"), s), "id"), step.get("id")))
     for path, object_id in paths:
         if object_id is None:
             continue

@@ -23,6 +23,9 @@ SECTIONS = [
     ("Thread (`threads[]`)", "$defs/thread"),
     ("Message (`threads[].messages[]`)", "$defs/message"),
     ("Content part (`content[]`)", "$defs/content_part"),
+    ("Run (`threads[].runs[]`)", "$defs/run"),
+    ("Run step (`threads[].runs[].steps[]`)", "$defs/step"),
+    ("Engine state (`threads[].runs[].engine`)", "$defs/engine"),
     ("ID counters (`id_counters`)", "properties/id_counters"),
 ]
 
@@ -38,7 +41,7 @@ def _type(node: dict[str, Any]) -> str:
     if "$ref" in node:
         name: str = node["$ref"].rsplit("/", 1)[-1]
         target = schema()["$defs"][name]
-        if name in ("assistant", "thread", "message", "content_part"):
+        if name in ("assistant", "thread", "message", "content_part", "run", "step", "engine"):
             return name.replace("_", " ")
         return _type(target)
     if "const" in node:

@@ -11,11 +11,12 @@ from .base import BASELINE_PROJECT, Seeder
 from .export import ExportOps
 from .faults import FaultOps
 from .messages import MessageOps
+from .run_restore import RunRestoreOps
 from .runs import RunOps, RunStream
 from .threads import ThreadOps
 
 
-class Store(RunOps, AssistantOps, MessageOps, ThreadOps, FaultOps, ExportOps):
+class Store(RunOps, AssistantOps, MessageOps, ThreadOps, FaultOps, ExportOps, RunRestoreOps):
     """The fake's whole state. Safe to share between the server thread and the test thread."""
 
 

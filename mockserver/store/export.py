@@ -1,7 +1,7 @@
 """What a scenario export needs from a project, read under the lock; plus moving ID counters forward.
 
-Objects come back in creation order (threads by insertion, assistants and messages by their listing index),
-so re-creating them in that order reproduces every listing, including ties on ``created_at``.
+Objects come back in creation order (threads by insertion, assistants, messages, runs and steps by their
+listing index), so re-creating them in that order reproduces every listing, including ties on ``created_at``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,24 @@ from typing import Any
 from .. import validation as v
 from ..ids import PREFIXES
 from .base import StoreBase, locked
+from .run_restore import engine_state
+from .run_state import USES_KEY, RunState
+
+
+def _run(rs: RunState, active: bool) -> dict[str, Any]:
+    """A run as its wire object, its steps oldest first and, while active, what it needs to continue."""
+    return {
+        "run": rs.data,
+        "steps": [rs.steps[i] for i in rs.step_index.ids()],
+        "engine": engine_state(rs) if active else None,
+    }
 
 
 class ExportOps(StoreBase):
     @locked
     def export_state(self, project: str) -> dict[str, Any]:
-        """The seed, clock, ID counters, assistants and threads (each with its messages) of ``project``.
+        """The seed, clock, ID counters, assistants, threads (each with its messages and runs) and script rule
+        uses of ``project``. Runs are taken as they are: exporting is not a read, so it moves no run along.
 
         Stored objects are never mutated in place, so they are returned as they are; callers that edit the
         result must copy first.
@@ -26,7 +38,7 @@ class ExportOps(StoreBase):
             {
                 "thread": thread.data,
                 "messages": [thread.messages[i] for i in thread.message_index.ids()],
-                "run_count": len(thread.runs),
+                "runs": [_run(thread.runs[i], i == thread.active_run_id) for i in thread.run_index.ids()],
             }
             for thread in state.threads.values()
         ]
@@ -36,6 +48,7 @@ class ExportOps(StoreBase):
             "id_counters": {kind: n for kind, n in state.ids.counters().items() if kind in PREFIXES},
             "assistants": [state.assistants[i] for i in state.assistant_index.ids()],
             "threads": threads,
+            "script_uses": {name: n for name, n in state.extras.get(USES_KEY, {}).items() if not name.startswith("*")},
         }
 
     @locked
