@@ -138,3 +138,24 @@ def test_tool_overrides_parse_in_the_sdk_types(api: TestClient) -> None:
     # What the SDK does with _strict_response_validation=True: a shape it cannot parse raises here.
     parsed = Run.model_validate(run)
     assert parsed.tool_choice is not None and parsed.truncation_strategy is not None
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"temperature": 3},
+        {"tool_resources": {"file_search": {"vector_store_ids": ["a", "b"]}}},
+        {"thread": {"messages": [{"role": "user", "content": "ok"}, {"role": "system", "content": "no"}]}},
+        {"assistant_id": UNKNOWN_ASSISTANT},
+    ],
+)
+def test_rejected_create_and_run_leaves_no_thread_and_no_id_used(api: TestClient, extra: dict[str, Any]) -> None:
+    assistant_id, _ = setup_thread(api)
+    thread = {"messages": [{"role": "user", "content": "hi"}], "metadata": {"k": "v"}}
+    body = {"assistant_id": assistant_id, "thread": thread, **extra}
+    assert api.post("/v1/threads/runs", json=body).status_code in (400, 404)
+    after = ok(api.post("/v1/threads/runs", json={"assistant_id": assistant_id, "thread": thread}))
+    with TestClient(create_app(Store()), headers=HEADERS) as fresh:
+        fresh_assistant, _ = setup_thread(fresh)
+        expected = ok(fresh.post("/v1/threads/runs", json={"assistant_id": fresh_assistant, "thread": thread}))
+    assert (after["thread_id"], after["id"]) == (expected["thread_id"], expected["id"])
