@@ -187,8 +187,9 @@ def run_fields(overrides: dict[str, Any], assistant: dict[str, Any]) -> dict[str
     def inherit(name: str) -> Any:
         return assistant.get(name) if overrides[name] is None else overrides[name]
 
+    passed_through = {k: val for k, val in overrides.items() if k != "additional_instructions"}
     return {
-        **overrides,
+        **passed_through,
         "model": inherit("model"),
         "instructions": instructions,
         "tools": inherit("tools"),

@@ -106,11 +106,12 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
         raw = v.expect_array(body.get("additional_messages"), "additional_messages", nullable=True) or []
         prepared = [self._prepare_message(m, f"additional_messages[{i}]") for i, m in enumerate(raw)]
         check_include(include)
-        fields = rp.run_fields(overrides, self._assistant(state, assistant_id))
+        assistant = self._assistant(state, assistant_id)
+        fields = rp.run_fields(overrides, assistant)
         self._check_no_active(state, thread)
         for message in prepared:
             self._insert_message(state, thread, message)
-        return self._start_run(state, thread, state.assistants[assistant_id], fields)
+        return self._start_run(state, thread, assistant, fields)
 
     @locked
     def create_run(
@@ -134,13 +135,14 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
         resources = None if resources is None else models.normalize_tool_resources(resources, allow_helpers=False)
         thread_body = v.expect_object(body.get("thread"), "thread", nullable=True) or {}
         v.reject_unknown(thread_body, ("messages", "metadata", "tool_resources"))
-        fields = rp.run_fields(overrides, self._assistant(state, assistant_id))
+        assistant = self._assistant(state, assistant_id)
+        fields = rp.run_fields(overrides, assistant)
         if resources is not None:
             fields["tool_resources"] = resources
         # _create_thread validates the thread object completely before it mints an id or stores anything.
         thread_data = self._create_thread(state, thread_body, "thread")
         thread = state.threads[thread_data["id"]]
-        return thread_data, self._start_run(state, thread, state.assistants[assistant_id], fields)
+        return thread_data, self._start_run(state, thread, assistant, fields)
 
     @locked
     def create_thread_and_run(self, project: str, body: dict[str, Any]) -> dict[str, Any]:
