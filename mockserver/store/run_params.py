@@ -148,7 +148,8 @@ MAX_RUN_TOOLS = 20
 
 
 def run_overrides(body: dict[str, Any]) -> dict[str, Any]:
-    """Validate every per-run setting in a run-create body; absent (or ``null``) settings come back as ``None``.
+    """Validate every per-run setting in a run-create body. Settings the assistant supplies when absent (model,
+    tools, temperature...) come back as ``None`` then; the others come back with their real defaults.
 
     Kept apart from :func:`run_fields` so the whole body is checked before the assistant is looked up: a body
     error is a 400 even when ``assistant_id`` names no assistant.
