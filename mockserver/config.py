@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from .journal import DEFAULT_JOURNAL_LIMIT
 
+#: The bearer key clients use when none is given (the fixtures' default key, hence their state partition).
+DEFAULT_API_KEY = "sk-mockserver"
+
 
 @dataclass
 class ServerConfig:

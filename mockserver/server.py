@@ -18,7 +18,7 @@ import uvicorn
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from .app import ServerErrors, create_app
-from .config import ServerConfig
+from .config import DEFAULT_API_KEY, ServerConfig
 from .ids import DEFAULT_EPOCH
 from .journal import Journal, JournalEntry
 from .persistence import StateFile
@@ -27,7 +27,6 @@ from .replay import ReplayController
 from .scenarios import ScenarioLike, export_project, resolve_scenarios
 from .store import Seeder, Store
 
-DEFAULT_API_KEY = "sk-mockserver"
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
 
