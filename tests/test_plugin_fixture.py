@@ -209,7 +209,7 @@ def test_fixture_docstrings_are_what_pytest_fixtures_shows(inner: pytest.Pyteste
     result = inner.runpytest("--fixtures", "-v")
     result.stdout.fnmatch_lines_random(
         [
-            "mockserver -- *pytest_plugin.py:*",
+            "mockserver -- */mockserver/pytest_plugin*:*",
             "*A fake OpenAI Assistants API, reset for this test; OPENAI_BASE_URL/OPENAI_API_KEY point at it.*",
             "*@pytest.mark.mockserver(*",
             "mockserver_session [[]session scope[]] -- *",

@@ -1,0 +1,86 @@
+"""A test's starting state: the scenario in effect, then the mark's options for the test's project.
+
+Scenario files are cached by the loader; dict documents given in marks are resolved once per mark object here,
+so that the server's baseline is rebuilt only when the scenario actually changes between tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .options import usage
+
+if TYPE_CHECKING:
+    from ..scenarios import Scenario
+    from ..server import MockServer
+
+#: ``id(spec) -> (spec, resolved)``: the entry keeps ``spec`` alive, so its id cannot be reused by another object.
+InlineCache = dict[int, tuple[Any, Any]]
+
+#: Mark options applied to the test's project after the reset, and the store operation each one calls.
+PROJECT_OPTIONS = (
+    ("now", "set_clock"),
+    ("runs", "configure_runs"),
+    ("script", "add_script_rules"),
+    ("faults", "add_faults"),
+)
+
+
+def scenarios(spec: Any, fixtures_dir: Path | None, inline: InlineCache) -> list[Scenario]:
+    """The scenarios ``spec`` names; a failure to load fails the test at setup with the loader's explanation."""
+    from ..errors import MockError
+    from ..scenarios import resolve_scenarios
+
+    cached = inline.get(id(spec))
+    if cached is not None and cached[0] is spec:
+        return cached[1]  # type: ignore[no-any-return]
+    problem = ""
+    try:
+        resolved = resolve_scenarios(spec, fixtures_dir)
+    except MockError as exc:
+        problem = exc.message
+    if problem:  # reported outside the handler: the chained traceback would only repeat it
+        usage(f"scenario={spec!r} cannot be loaded:\n{problem}")
+    if _has_document(spec):
+        inline[id(spec)] = (spec, resolved)
+    return resolved
+
+
+def use_scenarios(server: MockServer, wanted: list[Scenario]) -> None:
+    """Make ``wanted`` the baseline, rebuilding it only if it changed (a reset alone is a cheap clone)."""
+    current = server.scenarios
+    if len(wanted) != len(current) or any(a is not b for a, b in zip(wanted, current, strict=True)):
+        server.set_scenario(wanted)
+
+
+def apply_options(server: MockServer, project: str, options: dict[str, Any]) -> None:
+    """Clock, run settings, script rules and faults for ``project``, then the test's cassette."""
+    from ..errors import MockError
+    from ..replay import pytest_support as cassettes
+
+    store = server.store
+    for name, operation in PROJECT_OPTIONS:
+        if options.get(name) is None:
+            continue
+        apply = getattr(store, operation, None)
+        if apply is None:
+            usage(f"option {name}= needs store.{operation}(), which this mockserver version does not have")
+        value = options[name]
+        problem = ""
+        try:
+            apply(project, dict(value) if isinstance(value, Mapping) else value)
+        except MockError as exc:
+            problem = f" (at {exc.param})" if exc.param else ""
+            problem = f"option {name}= is invalid{problem}: {exc.message}"
+        if problem:
+            usage(problem)
+    try:
+        cassettes.attach(server.replay, project, options)
+    except cassettes.ReplayConfigError as exc:
+        usage(f"cassette={options['cassette']}: {exc}")
+
+
+def _has_document(spec: Any) -> bool:
+    return isinstance(spec, Mapping) or (isinstance(spec, (list, tuple)) and any(isinstance(i, Mapping) for i in spec))

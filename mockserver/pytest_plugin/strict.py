@@ -1,0 +1,57 @@
+"""Strict mode: what fails a test whose body passed, and the failure text that lists it and says how to opt out.
+
+Server errors are bugs in mockserver, unknown routes are typos in the client (or endpoints the fake lacks),
+script misses and cassette misses mean the fake answered something the test did not plan for: each would
+otherwise surface, if at all, as a confusing assertion somewhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..journal import JournalEntry
+    from ..server import MockServer
+
+OPT_OUT = (
+    "To opt out: @pytest.mark.mockserver(strict=False) on the test, class or module, "
+    "or `mockserver_strict = false` in the ini file, or --mockserver-strict=off."
+)
+
+
+def problems(
+    server: MockServer, project: str, options: dict[str, Any], errors_start: int, requests: Sequence[JournalEntry]
+) -> list[str]:
+    """Server errors since ``errors_start``, unknown routes among ``requests``, cassette and script misses."""
+    from ..replay import pytest_support as cassettes
+
+    found = [
+        f"server error (a bug in mockserver) answering {err['method']} {err['path']}:\n"
+        + "".join(f"       {line}\n" for line in err["traceback"].rstrip().splitlines())
+        for err in server.errors.items[errors_start:]
+    ]
+    found += [
+        f"unknown route: {describe(e)} (a typo in the client, or an endpoint the fake lacks)"
+        for e in requests
+        if e.unknown_route
+    ]
+    found += cassettes.problems(server.replay, project, options["fail_on_unused"])
+    misses = getattr(server.store, "script_misses", None)
+    for miss in misses() if misses is not None else []:
+        found.append(f"scripted model miss (strict runs) in {miss.get('run_id')}: {miss.get('message')}")
+    return found
+
+
+def report(found: Sequence[str]) -> str:
+    """The numbered list of ``found`` and how to opt out; empty if nothing was found."""
+    if not found:
+        return ""
+    listed = "".join(f"  {n}. {text.rstrip()}\n" for n, text in enumerate(found, 1))
+    return f"mockserver saw {len(found)} problem(s) during this test:\n{listed}{OPT_OUT}"
+
+
+def describe(entry: JournalEntry) -> str:
+    """One request on one line, as failure texts list them: ``GET /v1/threads?limit=2 -> 404``."""
+    query = f"?{entry.query}" if entry.query else ""
+    return f"{entry.method} {entry.path}{query} -> {entry.status}"
