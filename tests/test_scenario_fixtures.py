@@ -29,7 +29,7 @@ def test_every_example_loads_and_reads_back_through_the_sdk(server: MockServer, 
     scenario = load_scenario(path)
     server.set_scenario(scenario)
     sdk = server.client(api_key=API_KEY, _strict_response_validation=True)
-    document = export_project(server.store, API_KEY, lossy=True)
+    document = export_project(server.store, API_KEY)
     for assistant in document.get("assistants", []):
         assert sdk.beta.assistants.retrieve(assistant["id"]).created_at == assistant["created_at"]
     for thread in document.get("threads", []):
