@@ -3,15 +3,21 @@ pasted API output loads, and the store operations behind them refuse inconsisten
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-from mockserver.errors import ConflictStateError, InvalidRequestError
-from mockserver.scenarios import ScenarioError, load_document
+from mockserver.errors import ConflictStateError, InvalidRequestError, MockError
+from mockserver.scenarios import ScenarioError, export_project, load_document, load_scenario
 from mockserver.store import Store
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CALL_ID = "call_HistoryLookup00000000001"
 THREAD = "thread_" + "T" * 24
 ASST = "asst_" + "A" * 24
 RUN = "run_" + "R" * 24
@@ -96,6 +102,10 @@ def loaded(doc: dict[str, Any]) -> Store:
          "'required_action': expected an object, but got null instead."),
         (document({**WAITING, "steps": []}), "threads[0].runs[0].steps: Invalid 'steps': a run waiting for tool "
          f"outputs needs its in-progress tool_calls step, whose calls are the ones in required_action ({CALL})."),
+        (document({**WAITING, "steps": [{**WAITING["steps"][0], "step_details": {"type": "tool_calls", "tool_calls": [
+            {"id": CALL, "type": "code_interpreter", "code_interpreter": {}}]}}]}),
+         "threads[0].runs[0].steps: Invalid 'steps': a run waiting for tool outputs needs its in-progress tool_calls "
+         f"step, whose calls are the ones in required_action ({CALL})."),
         (document({**WAITING, "engine": {"pending": True}}), "threads[0].runs[0].engine.pending: Invalid "
          "'engine.pending': a run in status 'requires_action' cannot be waiting to play its next turn."),
         (document({**WAITING, "engine": {"turns": [{"text": "a", "fail": True}]}}), "threads[0].runs[0].engine."
@@ -186,3 +196,78 @@ def test_restore_operations_validate_before_changing_anything() -> None:
         store.restore_script_uses("p", {"weather": -1})
     assert info.value.param == "script_uses.weather"
     assert store.export_state("p") == before
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 2**33)
+    | st.sampled_from(["", "x", RUN, STEP, CALL, MSG, ASST, "f", "code_interpreter", "in_progress", "queued"]),
+    lambda inner: (
+        st.lists(inner, max_size=2) | st.dictionaries(st.sampled_from(["id", "type", "x"]), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found += paths(item, (*prefix, i))
+    return found
+
+
+def mutate(doc: Any, path: tuple[Any, ...], new: Any, delete: bool) -> None:
+    parent = doc
+    for key in path[:-1]:
+        parent = parent[key]
+    if delete and isinstance(parent, dict):
+        parent.pop(path[-1], None)
+    else:
+        parent[path[-1]] = new
+
+
+BASE = load_scenario(FIXTURES / "runs_history.yaml").document
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_broken_runs_are_refused_or_work_never_a_crash(data: st.DataObject) -> None:
+    doc = copy.deepcopy(dict(BASE))
+    targets = [p for p in paths(doc["threads"]) if p]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(targets))
+        mutate(doc["threads"], path, data.draw(json_values), data.draw(st.booleans()))
+        targets = [p for p in paths(doc["threads"]) if p]
+    try:
+        store = loaded(doc)
+    except ScenarioError:
+        event("refused")
+        return
+    event("loaded")
+    for thread in doc["threads"]:
+        for run in thread.get("runs", []):
+            exercise(store, str(thread.get("id")), str(run.get("id")))
+
+
+def exercise(store: Store, thread_id: str, run_id: str) -> None:
+    """Everything a client might do next with a restored run: only typed (rendered) errors may come out."""
+    outputs = {"tool_outputs": [{"tool_call_id": CALL_ID, "output": "x"}]}
+    calls: list[tuple[str, tuple[Any, ...]]] = [
+        ("list_runs", (thread_id, {})),
+        ("get_run", (thread_id, run_id)),
+        ("list_run_steps", (thread_id, run_id, {})),
+        ("list_messages", (thread_id, {"run_id": run_id})),
+        ("submit_tool_outputs", (thread_id, run_id, outputs)),
+        ("cancel_run", (thread_id, run_id)),
+        ("advance_clock", (1000,)),
+        ("get_run", (thread_id, run_id)),
+    ]
+    for method, args in calls:
+        with contextlib.suppress(MockError):
+            getattr(store, method)("p", *args)
+    export_project(store, "p")

@@ -169,7 +169,7 @@ class RunRestoreOps(StoreBase):
         default_step = open_tools[-1]["id"] if open_tools and status in ("requires_action", "cancelling") else None
         tool_step_id = body.get("tool_step_id", default_step)
         if tool_step_id is not None or status == "requires_action":
-            self._check_tool_step(data, open_tools, tool_step_id)
+            self._check_tool_step(data, open_tools, tool_step_id, explicit="tool_step_id" in body)
         rule = v.expect_string(body.get("rule"), "engine.rule", nullable=True)
         prompt = body.get("prompt_text")
         if prompt is None:
@@ -191,14 +191,18 @@ class RunRestoreOps(StoreBase):
             miss=v.expect_string(body.get("miss"), "engine.miss", nullable=True),
         )
 
-    def _check_tool_step(self, data: dict[str, Any], open_tools: list[dict[str, Any]], step_id: Any) -> None:
+    def _check_tool_step(
+        self, data: dict[str, Any], open_tools: list[dict[str, Any]], step_id: Any, *, explicit: bool
+    ) -> None:
         """The step submit_tool_outputs completes must be open, and its calls must be the ones the run asks for."""
         action = data["required_action"]
         wanted = sorted(c["id"] for c in action["submit_tool_outputs"]["tool_calls"]) if action else []
         step = next((s for s in open_tools if s["id"] == step_id), None)
-        calls = sorted(c["id"] for c in step["step_details"]["tool_calls"]) if step else None
-        if step is None or (action is not None and calls != wanted):
-            param = "engine.tool_step_id" if step_id is not None else "steps"
+        made = step["step_details"]["tool_calls"] if step else []
+        calls = sorted(c["id"] for c in made)
+        # Outputs complete function calls only: a built-in tool's call in the step could never get one.
+        if step is None or any(c["type"] != "function" for c in made) or (action is not None and calls != wanted):
+            param = "engine.tool_step_id" if explicit else "steps"
             message = NO_TOOL_STEP.format(param=param, calls=", ".join(wanted) or "none")
             raise e.InvalidRequestError(message, param=param)
 
