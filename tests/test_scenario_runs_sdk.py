@@ -4,15 +4,19 @@ answer every read the same and continue a run that waits for tool outputs the sa
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openai
 import pytest
 
 from mockserver import MockServer
 from mockserver.persistence import export_all, import_all
+from mockserver.remote import RemoteServer
 from mockserver.store import Store
+from tests.stub_process import StubProcess
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
@@ -50,6 +54,23 @@ def everything(sdk: Any, thread_ids: list[str]) -> list[Any]:
     return out
 
 
+_OPEN: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Close every SDK client a test made, so no socket is left for the garbage collector to report later."""
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
+def sdk_for(server: MockServer) -> Any:
+    made = server.client(_strict_response_validation=True)
+    _OPEN.append(made)
+    return made
+
+
 @pytest.fixture
 def first() -> Iterator[MockServer]:
     with MockServer(seed="runs-export") as server:
@@ -59,7 +80,7 @@ def first() -> Iterator[MockServer]:
 def build_history(server: MockServer) -> tuple[Any, list[str], str]:
     """A finished run with a cited answer, then a run left waiting for its tool output."""
     server.store.add_script_rules("sk-mockserver", RULES)
-    sdk = server.client(_strict_response_validation=True)
+    sdk = sdk_for(server)
     bot = sdk.beta.assistants.create(model="gpt-4o", tools=[TOOL])
     done = sdk.beta.threads.create_and_run_poll(
         assistant_id=bot.id, thread={"messages": [{"role": "user", "content": "please cite"}]}
@@ -76,7 +97,7 @@ def test_a_waiting_run_continues_after_loading_the_export_into_another_server(fi
     sdk, threads, run_id = build_history(first)
     document = first.export()
     with MockServer(seed="runs-export", scenario=document) as second:
-        other = second.client(_strict_response_validation=True)
+        other = sdk_for(second)
         assert everything(other, threads) == everything(sdk, threads)
         waiting = other.beta.threads.runs.retrieve(run_id, thread_id=threads[1])
         outputs = [
@@ -100,7 +121,7 @@ def test_a_waiting_run_continues_after_loading_the_export_into_another_server(fi
 def test_the_follow_up_streams_the_same_events(first: MockServer) -> None:
     sdk, threads, run_id = build_history(first)
     with MockServer(seed="runs-export", scenario=first.export()) as second:
-        other = second.client(_strict_response_validation=True)
+        other = sdk_for(second)
         streams = []
         for client in (other, sdk):
             run = client.beta.threads.runs.retrieve(run_id, thread_id=threads[1])
@@ -145,14 +166,14 @@ def test_runs_survive_the_state_document_a_restart_uses(first: MockServer) -> No
     with MockServer(seed="runs-export") as second:
         second.store.set_baseline([])
         import_all(second.store, export_all(first.store))
-        other = second.client(_strict_response_validation=True)
+        other = sdk_for(second)
         assert everything(other, threads) == everything(sdk, threads)
     assert restarted.get_run("sk-mockserver", threads[1], run_id)["status"] == "requires_action"
 
 
 def test_the_runs_history_example_reads_back_and_its_waiting_run_continues() -> None:
     with MockServer(scenario="runs_history", fixtures_dir=FIXTURES) as server:
-        sdk = server.client(_strict_response_validation=True)
+        sdk = sdk_for(server)
         done = sdk.beta.threads.runs.retrieve(
             "run_HistoryDone0000000000001", thread_id="thread_HistoryDone0000000000001"
         )
@@ -175,3 +196,32 @@ def test_the_runs_history_example_reads_back_and_its_waiting_run_continues() -> 
             "step_HistoryWaitingTool000001", thread_id=run.thread_id, run_id=run.id
         )
         assert (tool_step.status, tool_step.step_details.tool_calls[0].function.output) == ("completed", "shipped")
+
+
+def test_an_active_run_survives_a_stub_restart_through_the_state_file(tmp_path: Path) -> None:
+    """Issue 6's state file: a run waiting for tool outputs before a SIGTERM continues after the restart."""
+    args = ("--state-file", str(tmp_path / "state.json"), "--seed", "runs-export", "--save-interval", "0")
+    key = "sk-restart-runs"
+    with StubProcess(*args) as stub:
+        RemoteServer(stub.url).load_scenario(document={"version": 1, "script": RULES}, project=key)
+        with openai.OpenAI(api_key=key, base_url=stub.base_url, max_retries=0) as sdk:
+            bot = sdk.beta.assistants.create(model="gpt-4o", tools=[TOOL])
+            thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "weather?"}])
+            waiting = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=bot.id)
+            assert waiting.status == "requires_action"
+            before = everything(sdk, [thread.id])
+        assert stub.stop(signal.SIGTERM)[0] == 0
+    with (
+        StubProcess(*args) as stub,
+        openai.OpenAI(api_key=key, base_url=stub.base_url, max_retries=0, _strict_response_validation=True) as sdk,
+    ):
+        assert everything(sdk, [thread.id]) == before
+        calls = waiting.required_action.submit_tool_outputs.tool_calls  # type: ignore[union-attr]
+        done = sdk.beta.threads.runs.submit_tool_outputs_and_poll(
+            run_id=waiting.id,
+            thread_id=thread.id,
+            tool_outputs=[{"tool_call_id": c.id, "output": "hot"} for c in calls],
+        )
+        assert done.status == "completed"
+        reply = sdk.beta.threads.messages.list(thread_id=thread.id, run_id=waiting.id).data[0]
+        assert reply.content[0].text.value == "It is hot in Paris."  # type: ignore[union-attr]
