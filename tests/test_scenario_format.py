@@ -84,7 +84,7 @@ def test_schema_tracks_the_store_fields() -> None:
         models.run_step("s", run=run, created_at=0, step_details={"type": "x"})
     )
     assert tuple(defs["engine"]["properties"]) == ENGINE_KEYS
-    assert set(schema()["properties"]["id_counters"]["properties"]) == set(PREFIXES)
+    assert set(schema()["properties"]["id_counters"]["properties"]) == {*PREFIXES, "request"}
 
 
 json_values = st.recursive(

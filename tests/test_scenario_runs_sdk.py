@@ -225,3 +225,14 @@ def test_an_active_run_survives_a_stub_restart_through_the_state_file(tmp_path: 
         assert done.status == "completed"
         reply = sdk.beta.threads.messages.list(thread_id=thread.id, run_id=waiting.id).data[0]
         assert reply.content[0].text.value == "It is hot in Paris."  # type: ignore[union-attr]
+
+
+def test_request_ids_continue_after_loading_instead_of_repeating(first: MockServer) -> None:
+    sdk, threads, _ = build_history(first)
+    with MockServer(seed="runs-export", scenario=first.export()) as second:
+        other = sdk_for(second)
+        theirs = other.beta.threads.with_raw_response.retrieve(threads[0]).headers["x-request-id"]
+        mine = sdk.beta.threads.with_raw_response.retrieve(threads[0]).headers["x-request-id"]
+        assert theirs == mine
+        # Not a repeat of one the first server already handed out.
+        assert mine not in [entry.request_id for entry in first.requests()[:-1]]

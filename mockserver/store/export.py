@@ -14,6 +14,9 @@ from .base import StoreBase, locked
 from .run_restore import engine_state
 from .run_state import USES_KEY, RunState
 
+#: Object kinds, plus ``request``: the ``x-request-id`` sequence continues after loading instead of repeating.
+COUNTER_KINDS = (*PREFIXES, "request")
+
 
 def _run(rs: RunState, active: bool) -> dict[str, Any]:
     """A run as its wire object, its steps oldest first and, while active, what it needs to continue."""
@@ -45,7 +48,7 @@ class ExportOps(StoreBase):
         return {
             "seed": self.seed,
             "clock": state.clock.now(),
-            "id_counters": {kind: n for kind, n in state.ids.counters().items() if kind in PREFIXES},
+            "id_counters": {kind: n for kind, n in state.ids.counters().items() if kind in COUNTER_KINDS},
             "assistants": [state.assistants[i] for i in state.assistant_index.ids()],
             "threads": threads,
             "script_uses": {name: n for name, n in state.extras.get(USES_KEY, {}).items() if not name.startswith("*")},
@@ -59,11 +62,11 @@ class ExportOps(StoreBase):
         this, the next generated ID in the same project and seed would repeat an exported one.
         """
         state = self._project(project)
-        v.reject_unknown(counters, PREFIXES)
+        v.reject_unknown(counters, COUNTER_KINDS)
         for kind, n in counters.items():
             v.expect_int(n, kind, minimum=0)
         current = state.ids.counters()
         for kind, n in counters.items():
             current[kind] = max(current.get(kind, 0), n)
         state.ids.restore(current)
-        return {kind: n for kind, n in current.items() if kind in PREFIXES}
+        return {kind: n for kind, n in current.items() if kind in COUNTER_KINDS}
