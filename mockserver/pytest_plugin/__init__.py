@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import options as _options
 from .handle import MockServerFixture
 from .options import MARKER, fixture_options, marker_options
-from .options import add_options as _add_options
-from .options import settings as _settings
 from .starting_state import InlineCache as _InlineCache
 
 if TYPE_CHECKING:
@@ -47,13 +46,11 @@ def pytest_plugin_registered(plugin: object, plugin_name: str, manager: pytest.P
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    _add_options(parser)
+    _options.add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from .options import MARKER_HELP
-
-    config.addinivalue_line("markers", MARKER_HELP)
+    config.addinivalue_line("markers", _options.MARKER_HELP)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -84,7 +81,7 @@ def mockserver_session(pytestconfig: pytest.Config) -> Iterator[MockServer]:
     """
     from ..server import MockServer
 
-    settings = _settings(pytestconfig)
+    settings = _options.settings(pytestconfig)
     server = MockServer(seed=settings.seed, fixtures_dir=settings.fixtures_dir)
     server.start()
     try:
@@ -104,7 +101,7 @@ def mockserver(request: pytest.FixtureRequest, mockserver_session: MockServer) -
     query, headers, body, status), ``.client()``, ``.base_url``, ``.project``, ``.advance_clock(s)``,
     ``.store``. The test fails if the server hit an internal error or an unknown route (opt out: strict=False).
     """
-    settings = _settings(request.config)
+    settings = _options.settings(request.config)
     options = marker_options(request.node, settings)
     inline = request.config.stash.setdefault(_INLINE_KEY, {})
     fixture = MockServerFixture(mockserver_session, options, settings.fixtures_dir, inline)
