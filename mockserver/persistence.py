@@ -43,19 +43,16 @@ def _scenarios() -> Any:
     return scenarios
 
 
-def export_one(store: Store, project: str, *, lossy: bool = False) -> dict[str, Any]:
-    """One project as a scenario document (objects, clock, ID counters, faults).
-
-    The scenario format cannot hold runs yet: without ``lossy`` that raises, with it runs are left out.
-    """
-    result: dict[str, Any] = _scenarios().export_project(store, project, lossy=lossy)
+def export_one(store: Store, project: str) -> dict[str, Any]:
+    """One project as a scenario document (objects and runs, clock, ID counters, faults)."""
+    result: dict[str, Any] = _scenarios().export_project(store, project)
     return result
 
 
-def export_all(store: Store, *, lossy: bool = False) -> dict[str, Any]:
+def export_all(store: Store) -> dict[str, Any]:
     """Every project, taken under the store lock so the snapshot is consistent across projects."""
     with store._lock:  # one consistent cut across projects; the public ops each lock only themselves
-        projects = {name: export_one(store, name, lossy=lossy) for name in store.project_names()}
+        projects = {name: export_one(store, name) for name in store.project_names()}
     return {"format": STATE_FORMAT, "version": STATE_VERSION, "seed": store.seed, "projects": projects}
 
 
@@ -189,11 +186,7 @@ class StateFile:
             raise e.MockError(f"state file {self.path} was not loaded; refusing to overwrite it")
         with self._save_lock:
             mark = self._mark()
-            try:
-                document = export_all(self.store)
-            except e.InvalidRequestError as exc:  # runs: keep everything else rather than saving nothing
-                log.warning("state file %s: saving without what the format cannot hold: %s", self.path, exc.message)
-                document = export_all(self.store, lossy=True)
+            document = export_all(self.store)
             data = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, data)

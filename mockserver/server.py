@@ -287,6 +287,6 @@ class MockServer:
         self.scenarios = scenarios
         self.journal.clear(None)
 
-    def export(self, project: str = DEFAULT_API_KEY, *, lossy: bool = False) -> dict[str, Any]:
-        """The current state of ``project`` (default: the default client's) as a scenario document."""
-        return export_project(self.store, project, lossy=lossy)
+    def export(self, project: str = DEFAULT_API_KEY) -> dict[str, Any]:
+        """The current state of ``project`` (default: the default client's) as a scenario document, runs included."""
+        return export_project(self.store, project)

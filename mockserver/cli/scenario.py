@@ -38,7 +38,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export.add_argument("--fixtures-dir", help="directory scenario names and includes resolve against")
     export.add_argument("--format", choices=["yaml", "json"], help="output format (default: from -o, else yaml)")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
-    export.add_argument("--lossy", action="store_true", help="drop runs instead of refusing to export them")
     export.set_defaults(func=run_export)
 
 
@@ -86,7 +85,7 @@ def _from_files(args: argparse.Namespace) -> dict[str, Any]:
     seed = next((s.seed for s in scenarios if s.seed), "")
     store = Store(seed=seed)
     store.set_baseline([s.apply for s in scenarios])
-    return export_project(store, FILE_EXPORT_PROJECT, lossy=args.lossy)
+    return export_project(store, FILE_EXPORT_PROJECT)
 
 
 def _from_url(args: argparse.Namespace) -> dict[str, Any]:

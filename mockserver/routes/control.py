@@ -100,10 +100,9 @@ async def reset(request: Request) -> Response:
 
 async def export_state(request: Request) -> Response:
     store, project = _ctx(request)
-    lossy = request.query_params.get("lossy", "false").lower() in ("1", "true", "yes")
     if project is not None:
-        return JSONResponse(persistence.export_one(store, project, lossy=lossy))
-    return JSONResponse(persistence.export_all(store, lossy=lossy))
+        return JSONResponse(persistence.export_one(store, project))
+    return JSONResponse(persistence.export_all(store))
 
 
 async def import_state(request: Request) -> Response:

@@ -30,13 +30,8 @@ _RUN_ONLY_DEFAULTS = {
 _FAULT_STATE_KEYS = ("project", "seen", "fired", "remaining")
 
 
-def export_project(store: Any, project: str, *, lossy: bool = False) -> dict[str, Any]:
-    """The current state of ``project`` as a scenario document (a fresh dict the caller may edit).
-
-    Nothing is left out, runs included. ``lossy`` is accepted for compatibility and changes nothing: it used to
-    drop runs, which the format can now hold.
-    """
-    del lossy
+def export_project(store: Any, project: str) -> dict[str, Any]:
+    """The current state of ``project`` as a scenario document (a fresh dict the caller may edit), runs included."""
     state = copy.deepcopy(store.export_state(project))
     source = f"<project {project}>"
     document: dict[str, Any] = {"version": 1}
