@@ -54,7 +54,10 @@ def main(quick: bool = False) -> bool:
     table(
         f"Throughput, {CLIENTS} concurrent async clients (requests/s, median of {repeats})",
         ["side", "median", "IQR"],
-        [["ours", f"{mo:.0f}", f"{spread(results['ours']):.0f}"], ["floor", f"{mf:.0f}", f"{spread(results['floor']):.0f}"]],
+        [
+            ["ours", f"{mo:.0f}", f"{spread(results['ours']):.0f}"],
+            ["floor", f"{mf:.0f}", f"{spread(results['floor']):.0f}"],
+        ],
     )
     return verdict("concurrency throughput ours/floor", mo / mf, 0.8, lower_is_better=False)
 

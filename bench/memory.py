@@ -33,7 +33,14 @@ def main(quick: bool = False) -> bool:
     table(
         "Memory per stored message",
         ["messages", "total", "bytes/message", "insert time/message"],
-        [[f"{count:,}", f"{(after - before) / 2**20:.0f} MiB", f"{per_message:.0f}", f"{elapsed / count * 1e6:.1f} µs"]],
+        [
+            [
+                f"{count:,}",
+                f"{(after - before) / 2**20:.0f} MiB",
+                f"{per_message:.0f}",
+                f"{elapsed / count * 1e6:.1f} µs",
+            ]
+        ],
     )
     print(f"RESULT memory bytes per message: {per_message:.0f} (reported, no target)")
     return True

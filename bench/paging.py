@@ -37,7 +37,7 @@ def main(quick: bool = False, plot: bool = True) -> bool:
         threads = {size: fill(ours, size) for size in sizes}
         # The floor answers one canned page per size: what any HTTP fake costs for a page of 20.
         canned = {}
-        for size, (tid, _) in threads.items():
+        for tid, _ in threads.values():
             canned[("GET", f"/v1/threads/{tid}/messages")] = raw.list(thread_id=tid, limit=20).http_response.content
         with floor_server(canned) as floor:
             floor_client = floor.client(api_key=API_KEY)
@@ -55,14 +55,21 @@ def main(quick: bool = False, plot: bool = True) -> bool:
                     r = interleaved({"ours": ours_call, "floor": floor_call}, calls=calls, repeats=repeats, warmup=5)
                     medians[(size, page)] = (statistics.median(r["ours"]), statistics.median(r["floor"]))
                     rows.append(
-                        [f"{size:,}", page, us(medians[(size, page)][0]), us(spread(r["ours"])),
-                         us(medians[(size, page)][1])]
+                        [
+                            f"{size:,}",
+                            page,
+                            us(medians[(size, page)][0]),
+                            us(spread(r["ours"])),
+                            us(medians[(size, page)][1]),
+                        ]
                     )
     for page in ("first", "middle", "last"):
         ratio = medians[(big, page)][0] / medians[(100, page)][0]
         worst = max(worst, ratio)
         rows.append([f"{big:,} / 100", page, f"{ratio:.3f}", "", ""])
-    table("Page cost against thread size (limit=20, median per call)", ["messages", "page", "ours", "IQR", "floor"], rows)
+    table(
+        "Page cost against thread size (limit=20, median per call)", ["messages", "page", "ours", "IQR", "floor"], rows
+    )
     if plot:
         draw(sizes, medians)
     return verdict(f"paging worst ratio {big:,} vs 100 messages", worst, 1.2)

@@ -130,7 +130,9 @@ class MockServer:
             sock.listen(2048)
         except OSError as exc:
             sock.close()
-            raise ServerStartError(f"cannot listen on {self.host}:{self._requested_port}: {exc.strerror or exc}") from exc
+            raise ServerStartError(
+                f"cannot listen on {self.host}:{self._requested_port}: {exc.strerror or exc}"
+            ) from exc
         self._socket = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
@@ -183,7 +185,9 @@ class MockServer:
     def __enter__(self) -> MockServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     @property

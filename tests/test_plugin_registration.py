@@ -45,7 +45,9 @@ def test_installed_entry_point_registers_the_plugin(inner: pytest.Pytester, monk
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     result = inner.runpytest_subprocess("--trace-config", "-p", "no:randomly")
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["*registered third-party plugins:*", "*mockserver-0.1.0 at */mockserver/pytest_plugin*"])
+    result.stdout.fnmatch_lines(
+        ["*registered third-party plugins:*", "*mockserver-0.1.0 at */mockserver/pytest_plugin*"]
+    )
 
 
 @pytest.mark.parametrize("how", ["-p", "pytest_plugins", "-p with autoload off"])
