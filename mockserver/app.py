@@ -145,7 +145,7 @@ class ApiMiddleware:
                 method=scope["method"],
                 path=path,
                 query=scope.get("query_string", b"").decode("latin-1"),
-                headers={k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]},
+                raw_headers=scope["headers"],
                 raw_body=b"".join(chunks),
                 status=status,
                 project=project,

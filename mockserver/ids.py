@@ -29,13 +29,12 @@ _ID_RE = re.compile(rf"^[A-Za-z0-9]{{{ID_BODY_LENGTH}}}$")
 DEFAULT_EPOCH = 1735689600
 
 
+#: Maps each byte to an alphanumeric character (byte % 62): one ``bytes.translate`` per id, no big-int maths.
+_BYTE_TO_CHAR = bytes(ord(ALPHABET[b % 62]) for b in range(256))
+
+
 def _base62(digest: bytes, length: int) -> str:
-    number = int.from_bytes(digest, "big")
-    chars = []
-    for _ in range(length):
-        number, rem = divmod(number, 62)
-        chars.append(ALPHABET[rem])
-    return "".join(chars)
+    return digest[:length].translate(_BYTE_TO_CHAR).decode("ascii")
 
 
 def is_valid_id(object_id: str, kind: str) -> bool:

@@ -19,7 +19,8 @@ class JournalEntry:
     method: str
     path: str
     query: str
-    headers: dict[str, str]
+    #: The headers as the server received them (ASGI byte pairs); ``headers`` decodes them on first use.
+    raw_headers: list[tuple[bytes, bytes]]
     raw_body: bytes
     status: int
     project: str
@@ -28,6 +29,14 @@ class JournalEntry:
     unknown_route: bool = False
     _body: Any = field(default=None, repr=False)
     _parsed: bool = field(default=False, repr=False)
+    _headers: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Lower-case header names to values. Decoded lazily: most entries are never looked at."""
+        if self._headers is None:
+            self._headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in self.raw_headers}
+        return self._headers
 
     @property
     def body(self) -> Any:

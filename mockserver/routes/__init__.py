@@ -8,13 +8,17 @@ from . import assistants, control, control_runs, messages, runs, threads
 
 
 def build_routes() -> list[BaseRoute]:
-    """Every route the app serves; more specific paths first where two patterns overlap."""
+    """Every route the app serves.
+
+    The router tries routes in order, so the ones tests hit most (messages, run polling) come first; the only
+    overlap, ``/v1/threads/runs`` against ``/v1/threads/{thread_id}``, needs create-and-run before threads.
+    """
     return [
-        *assistants.routes,
-        *runs.create_and_run_routes,
-        *threads.routes,
         *messages.routes,
         *runs.routes,
+        *runs.create_and_run_routes,
+        *threads.routes,
+        *assistants.routes,
         *control.routes,
         *control_runs.routes,
     ]
