@@ -33,6 +33,10 @@ class _ConnectionCut(Exception):
     """Raised through the app after a fault closed the connection, to stop producing a response nobody reads."""
 
 
+#: Up to ~1 s for a stream's buffered bytes to leave before a cut (bounded: a stalled client must not hang us).
+_FLUSH_TICKS = 1000
+
+
 async def _abort_connection(scope: Scope) -> None:
     """Close the client connection without (more of) a response: what a network failure looks like.
 
@@ -42,6 +46,12 @@ async def _abort_connection(scope: Scope) -> None:
     transport = scope.get("mockserver.transport")
     if transport is None:
         raise ConnectionResetError("mockserver: connection dropped by an injected fault")
+    # abort() discards unsent bytes: let what was already sent (the events before a stream cut) reach the
+    # client first, or a busy machine would deliver fewer events than the fault promised.
+    for _ in range(_FLUSH_TICKS):
+        if transport.is_closing() or not transport.get_write_buffer_size():
+            break
+        await asyncio.sleep(0.001)
     transport.abort()
     await asyncio.sleep(0)  # let the server notice the disconnect before the app returns
 

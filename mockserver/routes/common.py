@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import errors as e
+from .. import wirejson
 from ..store import Store
 from ..validation import json_type_name
 
@@ -20,7 +21,7 @@ class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        return wirejson.dumps(content)
 
 
 def api_context(request: Request) -> tuple[Store, str]:

@@ -7,7 +7,6 @@ The store computes events under its lock; this module only frames and sends them
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from starlette.responses import StreamingResponse
 
 from .. import errors as e
+from .. import wirejson
 from ..store import RunStream, Store
 
 #: How often a stream re-checks a run that is waiting (``on_clock`` progress or a pending cancel).
@@ -22,8 +22,8 @@ POLL_SECONDS = 0.005
 
 
 def frame(event: str, data: Any) -> bytes:
-    payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"event: {event}\ndata: {payload}\n\n".encode()
+    payload = data.encode() if isinstance(data, str) else wirejson.dumps(data)
+    return b"event: " + event.encode() + b"\ndata: " + payload + b"\n\n"
 
 
 async def run_events(store: Store, project: str, ticket: RunStream) -> AsyncIterator[bytes]:
