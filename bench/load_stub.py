@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"failed requests {len(failures)}, lost messages {lost}, hung clients {hung}")
         for failure in failures[:5]:
             print("  ", failure)
+        clean = not failures and not lost and not hung
+        print(f"RESULT load_stub throughput req/s: {report['throughput_rps']} (failed {len(failures)}, lost {lost}, "
+              f"hung {hung}) {'PASS' if clean else 'MISS'}")  # fmt: skip
     return 0 if not failures and not lost and not hung else 1
 
 

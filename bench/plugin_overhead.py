@@ -156,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         f"= {per_test_ms / PER_TEST_TARGET_MS:.2f}; start-up {startup_ms:.1f} ms / target {STARTUP_TARGET_MS:.0f} ms "
         f"= {startup_ms / STARTUP_TARGET_MS:.2f}; {verdict}"
     )
+    for name, value, target in (("plugin per-test overhead ms", per_test_ms, PER_TEST_TARGET_MS),
+                                ("plugin worker start-up ms", startup_ms, STARTUP_TARGET_MS)):  # fmt: skip
+        print(f"RESULT {name}: {value:.3f} (target <= {target:g}) {'PASS' if value < target else 'MISS'}")
     return 0
 
 
