@@ -278,3 +278,12 @@ def test_oversized_body_is_413(store: Store) -> None:
         response = client.post("/v1/threads", json={"metadata": {"k": "v" * 200}})
     assert response.status_code == 413
     assert error_of(response)["message"].startswith("Request body too large")
+
+
+def test_rejected_thread_create_mints_no_vector_store_id(api: TestClient) -> None:
+    helper = {"file_search": {"vector_stores": [{"file_ids": ["file-1"]}]}}
+    bad = api.post("/v1/threads", json={"tool_resources": helper, "messages": [{"role": "system", "content": "x"}]})
+    assert bad.status_code == 400
+    minted = api.post("/v1/threads", json={"tool_resources": helper}).json()["tool_resources"]
+    fresh = Store().create_thread("sk-test-key", {"tool_resources": helper})["tool_resources"]
+    assert minted == fresh, "the rejected request must not have used up the first vs_ id"

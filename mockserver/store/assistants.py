@@ -53,9 +53,8 @@ class AssistantOps(StoreBase):
             fields["response_format"] = rp.response_format(body["response_format"])
         # Only now, with the whole body valid, mint the ids of vector stores the ``vector_stores`` helper makes:
         # a rejected request must not move the ID sequence.
-        resources = fields.get("tool_resources") or {}
-        for _ in range(resources.pop("_new_vector_stores", 0)):
-            resources["file_search"]["vector_store_ids"].append(state.ids.new("vector_store"))
+        if "tool_resources" in fields:
+            self._mint_vector_stores(state, fields["tool_resources"])
         return fields
 
     @locked

@@ -112,6 +112,15 @@ class StoreBase:
             object_id = state.ids.new(kind)
         return object_id
 
+    def _mint_vector_stores(self, state: Project, resources: dict[str, Any]) -> dict[str, Any]:
+        """Give each ``vector_stores`` helper entry of normalized tool resources a minted ``vs_`` id.
+
+        Call it only once the whole request is valid: a rejected request must not move the ID sequence.
+        """
+        for _ in range(resources.pop("_new_vector_stores", 0)):
+            resources["file_search"]["vector_store_ids"].append(state.ids.new("vector_store"))
+        return resources
+
     def _check_new_id(self, existing: Any, object_id: str, kind: str) -> None:
         """An explicit (seeded) id must have the real format and be unused."""
         if not is_valid_id(object_id, kind):

@@ -36,24 +36,17 @@ class ThreadOps(StoreBase):
         if thread_id is not None:
             self._check_new_id(state.threads, thread_id, "thread")
         metadata = v.check_metadata(body.get("metadata"), v.join_param(prefix, "metadata"))
-        resources = self._tool_resources(state, body.get("tool_resources"), v.join_param(prefix, "tool_resources"))
+        resources = models.normalize_tool_resources(body.get("tool_resources"), v.join_param(prefix, "tool_resources"))
         messages_param = v.join_param(prefix, "messages")
         raw_messages = v.expect_array(body.get("messages"), messages_param, nullable=True) or []
         prepared = [self._prepare_message(m, f"{messages_param}[{i}]") for i, m in enumerate(raw_messages)]
         now = state.clock.now() if created_at is None else created_at
         thread_id = thread_id or self._new_id(state, "thread", state.threads)
-        thread = ThreadState(data=models.thread(thread_id, now, metadata, resources))
+        thread = ThreadState(data=models.thread(thread_id, now, metadata, self._mint_vector_stores(state, resources)))
         state.threads[thread_id] = thread
         for fields in prepared:
             self._insert_message(state, thread, fields)
         return thread.data
-
-    def _tool_resources(self, state: Project, value: Any, param: str, *, allow_helpers: bool = True) -> dict[str, Any]:
-        resources = models.normalize_tool_resources(value, param, allow_helpers=allow_helpers)
-        helpers = resources.pop("_new_vector_stores", 0)
-        for _ in range(helpers):
-            resources["file_search"]["vector_store_ids"].append(state.ids.new("vector_store"))
-        return resources
 
     @locked
     def get_thread(self, project: str, thread_id: str) -> dict[str, Any]:
@@ -68,9 +61,7 @@ class ThreadOps(StoreBase):
         if "metadata" in body:
             changes["metadata"] = v.check_metadata(body["metadata"])
         if "tool_resources" in body:
-            changes["tool_resources"] = self._tool_resources(
-                state, body["tool_resources"], "tool_resources", allow_helpers=False
-            )
+            changes["tool_resources"] = models.normalize_tool_resources(body["tool_resources"], allow_helpers=False)
         if changes:
             thread.data = {**thread.data, **changes}
         return thread.data
