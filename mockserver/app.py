@@ -256,6 +256,8 @@ def create_app(
         routes=build_routes(),
         exception_handlers={e.MockError: _render_mock_error, HTTPException: _render_http_exception},
     )
+    # An API answers a path it does not serve with an error, not a redirect: `/v1/threads/` is an unknown URL.
+    app.router.redirect_slashes = False
     app.state.store = store
     app.state.config = config
     app.state.journal = journal

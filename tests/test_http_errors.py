@@ -287,3 +287,8 @@ def test_rejected_thread_create_mints_no_vector_store_id(api: TestClient) -> Non
     minted = api.post("/v1/threads", json={"tool_resources": helper}).json()["tool_resources"]
     fresh = Store().create_thread("sk-test-key", {"tool_resources": helper})["tool_resources"]
     assert minted == fresh, "the rejected request must not have used up the first vs_ id"
+
+
+def test_a_trailing_slash_is_an_unknown_url_not_a_redirect(api: TestClient) -> None:
+    response = api.post("/v1/threads/", json={}, follow_redirects=False)
+    assert response.status_code == 404 and error_of(response)["code"] == "unknown_url"
