@@ -16,6 +16,8 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,38 @@ def _parse_projects(document: Any, source: str) -> dict[str, Any]:
     return {name: load_document(doc, source=f"{source} projects.{name}") for name, doc in projects.items()}
 
 
+#: Store-wide settings a full reset clears (every-project faults, script rules, run settings).
+_GLOBALS = ("_global_faults", "_global_rules", "_global_settings")
+
+
+@contextmanager
+def all_or_nothing(store: Store) -> Iterator[None]:
+    """Hold the store lock; if the block raises, put every project, the baseline and the globals back.
+
+    Scenario documents are partly checked only while being applied (e.g. a run's ``thread_id``, a fault), after
+    a reset already dropped the project: without this, a refused import or scenario load would empty it.
+    Projects are cloned (containers copied, stored objects shared), so the snapshot costs no deep copy.
+    """
+    with store._lock:
+        projects = {name: p.clone(name, store.seed) for name, p in store._projects.items()}
+        template = store._template
+        saved = {name: _copy(getattr(store, name, None)) for name in _GLOBALS}
+        try:
+            yield
+        except BaseException:
+            store._projects.clear()
+            store._projects.update(projects)
+            store._template = template
+            for name, value in saved.items():
+                setattr(store, name, value)
+            store._refresh_armed()
+            raise
+
+
+def _copy(value: Any) -> Any:
+    return value.copy() if hasattr(value, "copy") else value
+
+
 def _replace_project(store: Store, project: str, scenario: Any) -> None:
     """Make ``project`` exactly what ``scenario`` describes: built from empty, not on top of the baseline
     (an export already contains the baseline's objects, which would otherwise be created twice)."""
@@ -93,13 +127,14 @@ def _replace_project(store: Store, project: str, scenario: Any) -> None:
 
 def import_one(store: Store, project: str, document: Any) -> None:
     scenario = _scenarios().load_document(document, source=f"state of project {project!r}")
-    _replace_project(store, project, scenario)
+    with all_or_nothing(store):
+        _replace_project(store, project, scenario)
 
 
 def import_all(store: Store, document: Any, source: str = "state") -> list[str]:
     """Replace every project with the document's (all validated before anything changes)."""
     parsed = _parse_projects(document, source)
-    with store._lock:
+    with all_or_nothing(store):
         store.reset()
         for name, scenario in parsed.items():
             _replace_project(store, name, scenario)

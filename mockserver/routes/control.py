@@ -20,6 +20,8 @@ from ..store import Store
 from .common import JSONResponse, json_body
 
 JOURNAL_FILTERS = ("method", "path", "path_contains", "status", "since", "limit")
+#: 9999-12-31T23:59:59Z: later clocks give timestamps other languages' clients cannot parse (and int64 overflow).
+MAX_TIMESTAMP = 253_402_300_799
 
 
 def _ctx(request: Request) -> tuple[Store, str | None]:
@@ -33,7 +35,9 @@ def _ctx(request: Request) -> tuple[Store, str | None]:
     return request.app.state.store, project
 
 
-def _int_field(value: Any, param: str, *, minimum: int | None = None) -> int:
+def _int_field(
+    value: Any, param: str, *, minimum: int | None = None, maximum: int | None = None, what: str = ""
+) -> int:
     if isinstance(value, str) and value.lstrip("-").isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
@@ -42,6 +46,11 @@ def _int_field(value: Any, param: str, *, minimum: int | None = None) -> int:
         )
     if minimum is not None and value < minimum:
         raise e.InvalidRequestError(e.INTEGER_BELOW_MIN.format(param=param, limit=minimum, value=value), param=param)
+    if maximum is not None and value > maximum:
+        reason = (
+            f"{what + ' would be' if what else 'got'} {value}, beyond the maximum {maximum} (9999-12-31T23:59:59Z)."
+        )
+        raise e.InvalidRequestError(e.CONTROL_BAD_FIELD.format(param=param, reason=reason), param=param)
     return value
 
 
@@ -63,6 +72,16 @@ def _scenario_from(body: dict[str, Any]) -> Any:
         raise e.InvalidRequestError(
             e.CONTROL_BAD_FIELD.format(param="body", reason='expected exactly one of "name", "path" or "document".')
         )
+    for name, kind, expected in (
+        ("name", str, "a string"),
+        ("path", str, "a string"),
+        ("fixtures_dir", str, "a string"),
+        ("reset", bool, "a boolean"),
+    ):
+        if body.get(name) is not None and not isinstance(body[name], kind):
+            raise e.InvalidRequestError(
+                e.CONTROL_BAD_FIELD.format(param=name, reason=f"expected {expected}, got {body[name]!r}."), param=name
+            )
     if sources[0] == "document":
         if not isinstance(body["document"], dict):
             raise e.InvalidRequestError(
@@ -121,13 +140,16 @@ async def load_scenario(request: Request) -> Response:
     body = await json_body(request)
     scenario = _scenario_from(body)
     _touch(request)
+    with persistence.all_or_nothing(store):  # a scenario refused half-way must not leave half of it behind
+        if project is None:
+            store.set_baseline([scenario.apply])
+        else:
+            if body.get("reset"):
+                store.reset(project)
+            scenario.apply(store, project)
     if project is None:
-        store.set_baseline([scenario.apply])
         request.app.state.journal.clear()
         return JSONResponse({"ok": True, "project": None, "baseline": True})
-    if body.get("reset"):
-        store.reset(project)
-    scenario.apply(store, project)
     return JSONResponse({"ok": True, "project": project, "baseline": False})
 
 
@@ -177,11 +199,14 @@ async def set_clock(request: Request) -> Response:
     names = [project] if project is not None else store.project_names()
     _touch(request)
     if "set" in body:
-        when = _int_field(body["set"], "set", minimum=0)
+        when = _int_field(body["set"], "set", minimum=0, maximum=MAX_TIMESTAMP)
         result = {name: store.set_clock(name, when) for name in names}
     else:
-        seconds = _int_field(body["advance"], "advance", minimum=0)
-        result = {name: store.advance_clock(name, seconds) for name in names}
+        seconds = _int_field(body["advance"], "advance", minimum=0, maximum=MAX_TIMESTAMP)
+        with store._lock:  # checked for every project before any moves: a refused advance moves none
+            latest = max((store.now(name) for name in names), default=0)
+            _int_field(latest + seconds, "advance", maximum=MAX_TIMESTAMP, what="the clock after it")
+            result = {name: store.advance_clock(name, seconds) for name in names}
     if project is not None:
         return JSONResponse({"project": project, "now": result[project]})
     return JSONResponse({"projects": result})
