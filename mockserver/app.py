@@ -19,10 +19,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import errors as e
 from .config import ServerConfig
-from .faults import StreamCutter
 from .journal import Journal
 from .routes import build_routes
 from .store import Store
+from .streamcut import StreamCutter
 
 CONTROL_PREFIX = "/__mock__/"
 _BASE_HEADERS = [(b"openai-version", b"2020-10-01"), (b"access-control-expose-headers", b"X-Request-ID")]

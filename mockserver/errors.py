@@ -140,6 +140,10 @@ FAULT_EFFECTS = "Invalid '{param}': a fault does one thing, but got {names}. Use
 FAULT_NO_EFFECT = (
     "Invalid '{param}': a fault needs an effect: status (an error answer), drop, cut_stream_after or latency_ms."
 )
+FAULT_BAD_HEADER = (
+    "Invalid '{param}': a header name must be an HTTP token and its value printable text without line breaks; "
+    "{framing} are set by the server."
+)
 CONTROL_BAD_FIELD = "Invalid '{param}': {reason}"
 NO_STATE_FILE = "This server has no state file: start it with --state-file PATH to save state."
 

@@ -10,7 +10,8 @@ A fault is a plain dict (so it fits in a scenario file and a control-API body)::
      "times": 2, "probability": 0.5, "seed": "a",         # for the next 2 hits; a seeded fraction of them
      "retry_after": 0.01, "should_retry": true, "headers": {...}}
 
-Stdlib only; the store keeps :class:`FaultState` objects and the app turns a :class:`FaultAction` into bytes.
+Stdlib only; the store keeps :class:`FaultState` objects and the app turns a :class:`FaultAction` into bytes
+(``streamcut`` counts the events of a stream a fault cuts).
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ FIELDS = (
 METHODS = ["*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 ERROR_FIELDS = ("message", "type", "code", "param")
 MAX_LATENCY_MS = 600_000
+#: Headers that decide how the HTTP message is framed: the server sets them, a fault may not.
+FRAMING_HEADERS = ("content-length", "transfer-encoding", "connection")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 field-name
+_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")  # printable, no CR/LF/NUL
 #: The default for 429s: short, so the SDK's honoured ``retry-after-ms`` keeps tests fast.
 DEFAULT_429_RETRY_AFTER = 0.01
 
@@ -257,6 +262,14 @@ def _error_override(value: Any, param: str) -> dict[str, Any]:
 def _headers(value: Any, param: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise _bad_type(param, "an object of string values", value)
+    for name, item in value.items():
+        # Checked here, not at send time: a header the HTTP layer refuses, or one that changes the message
+        # framing, would turn the fault's answer into a broken connection for every request it hits.
+        if not _TOKEN.fullmatch(name) or name.lower() in FRAMING_HEADERS or not _VALUE.fullmatch(item):
+            raise e.InvalidRequestError(
+                e.FAULT_BAD_HEADER.format(param=f"{param}.{name}", framing=", ".join(FRAMING_HEADERS)),
+                param=f"{param}.{name}",
+            )
     return {k.lower(): v for k, v in value.items()}
 
 
@@ -285,34 +298,3 @@ def _bad_type(param: str, expected: str, value: Any) -> e.InvalidRequestError:
     return e.InvalidRequestError(
         e.INVALID_TYPE.format(param=param, expected=expected, actual=actual), param=param, code="invalid_type"
     )
-
-
-class StreamCutter:
-    """Counts SSE frames carrying an ``event:`` line as a response streams, to cut it after ``after`` events.
-
-    Counting frames in the bytes (rather than hooking the stream generator) makes the cut work for any stream.
-    """
-
-    def __init__(self, after: int) -> None:
-        self.after = after
-        self.count = 0
-        self._pending = b""
-
-    def feed(self, chunk: bytes) -> tuple[bytes, bool]:
-        """(bytes of ``chunk`` to send, whether to cut the connection after sending them)."""
-        if self.count >= self.after:
-            return b"", True
-        data = self._pending + chunk
-        pos = 0
-        while True:
-            end = data.find(b"\n\n", pos)
-            if end < 0:
-                break
-            frame = data[pos:end]
-            pos = end + 2
-            if frame.startswith(b"event:") or b"\nevent:" in frame:
-                self.count += 1
-                if self.count >= self.after:
-                    return chunk[: pos - len(self._pending)], True
-        self._pending = data[pos:]
-        return chunk, False

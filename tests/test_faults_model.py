@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mockserver import errors as e
-from mockserver.faults import StreamCutter, compile_path, parse_faults
+from mockserver.faults import compile_path, parse_faults
 from mockserver.store import BASELINE_PROJECT, Store
+from mockserver.streamcut import StreamCutter
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,11 @@ from mockserver.store import BASELINE_PROJECT, Store
         ({"status": 500, "error": {"message": 3}}, "faults[0].error.message", "expected a string or null"),
         ({"status": 500, "headers": {"x": 1}}, "faults[0].headers", "expected an object of string values"),
         ({"drop": "yes"}, "faults[0].drop", "expected a boolean"),
+        # Headers that would break the HTTP answer (seen as a disconnect, not as the fault's error) are refused.
+        ({"status": 500, "headers": {"content-length": "3"}}, "faults[0].headers.content-length", "set by the server"),
+        ({"status": 500, "headers": {"Transfer-Encoding": "chunked"}}, "faults[0].headers.Transfer-Encoding", "token"),
+        ({"status": 500, "headers": {"x-a": "b\r\nset-cookie: x"}}, "faults[0].headers.x-a", "line breaks"),
+        ({"status": 500, "headers": {"bad name": "x"}}, "faults[0].headers.bad name", "HTTP token"),
     ],
 )
 def test_invalid_faults_are_rejected_with_the_location(fault: dict[str, object], param: str, fragment: str) -> None:
