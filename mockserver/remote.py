@@ -27,6 +27,10 @@ class RemoteError(RuntimeError):
         self.status, self.error = status, error
 
 
+class StubUnreachableError(ConnectionError):
+    """Nothing answered at the stub's address (not started, stopped, wrong port, timed out)."""
+
+
 class RemoteServer:
     """The control API of a running stub. ``project`` given here is the default for project-scoped calls."""
 
@@ -62,7 +66,7 @@ class RemoteServer:
             request.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return json.loads(response.read() or b"null")
+                raw, status = response.read(), response.status
         except urllib.error.HTTPError as exc:
             with exc:  # closes the connection behind the error response
                 raw = exc.read()
@@ -71,6 +75,14 @@ class RemoteServer:
             except (ValueError, KeyError, TypeError):
                 error = {"message": raw.decode("utf-8", "replace")}
             raise RemoteError(exc.code, error, verb, path) from None
+        except (urllib.error.URLError, OSError) as exc:  # refused, reset, timed out: say where we looked
+            reason = getattr(exc, "reason", exc)
+            raise StubUnreachableError(f"cannot reach mockserver at {target.split('?')[0]}: {reason}") from exc
+        try:
+            return json.loads(raw or b"null")
+        except ValueError:  # e.g. another service on that port
+            message = f"not a mockserver control API answer: {raw[:200].decode('utf-8', 'replace')!r}"
+            raise RemoteError(status, {"message": message}, verb, path) from None
 
     # -- operations (mirroring the control endpoints) ---------------------------------------------------------
 
@@ -153,6 +165,34 @@ class RemoteServer:
     def clear_faults(self, project: str | None = None) -> int:
         removed: int = self._call("DELETE", "faults", project=project)["removed"]
         return removed
+
+    def add_rules(self, rules: list[dict[str, Any]], project: str | None = None) -> list[dict[str, Any]]:
+        """Script rules for the scripted model (docs/runs.md); without a project they apply to every project."""
+        result: list[dict[str, Any]] = self._call("POST", "script", {"rules": rules}, project=project)["rules"]
+        return result
+
+    def add_rule(self, project: str | None = None, **rule: Any) -> dict[str, Any]:
+        return self.add_rules([rule], project=project)[0]
+
+    def rules(self, project: str | None = None) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("GET", "script", project=project)["rules"]
+        return result
+
+    def script_misses(self, project: str | None = None) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("GET", "script", project=project)["misses"]
+        return result
+
+    def clear_rules(self, project: str | None = None) -> None:
+        self._call("DELETE", "script", project=project)
+
+    def run_settings(self, project: str | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "runs/settings", project=project)
+        return result
+
+    def configure_runs(self, project: str | None = None, **settings: Any) -> dict[str, Any]:
+        """How runs progress and stream, e.g. ``configure_runs(progress="on_clock")`` (docs/runs.md)."""
+        result: dict[str, Any] = self._call("POST", "runs/settings", settings, project=project)
+        return result
 
     def server_errors(self) -> list[dict[str, Any]]:
         """Unexpected exceptions the server hit (bugs in the fake), with tracebacks."""
