@@ -14,7 +14,7 @@ from mockserver.remote import RemoteError, StubUnreachableError
 
 
 class _NotAStub(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's naming)
+    def do_GET(self) -> None:
         body = b"<html>hello</html>"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
