@@ -82,3 +82,45 @@ def test_import_of_something_else_is_a_clear_error(tmp_path: Path) -> None:
         import_vcr(bogus, tmp_path / "out.yaml")
     with pytest.raises(CassetteError, match="not found"):
         import_vcr(tmp_path / "missing.yaml", tmp_path / "out.yaml")
+
+
+def vcr_interaction(response_headers: dict[str, list[str]], body: object, **request: object) -> dict[str, object]:
+    req = {"method": "GET", "uri": "https://api.openai.com/v1/threads/thread_1", "body": None, "headers": {}}
+    req.update(request)
+    return {
+        "request": req,
+        "response": {"status": {"code": 200, "message": "OK"}, "headers": response_headers, "body": {"string": body}},
+    }
+
+
+def write_vcr(path: Path, *interactions: dict[str, object]) -> Path:
+    path.write_text(yaml.safe_dump({"interactions": list(interactions), "version": 1}))
+    return path
+
+
+def test_raw_deflate_bodies_are_decompressed(tmp_path: Path) -> None:
+    import zlib
+
+    packer = zlib.compressobj(wbits=-15)  # what servers usually send as "deflate": no zlib header
+    packed = packer.compress(b'{"id":"thread_1","object":"thread"}') + packer.flush()
+    source = write_vcr(tmp_path / "in.yaml", vcr_interaction({"Content-Encoding": ["deflate"]}, packed))
+    import_vcr(source, tmp_path / "out.yaml")
+    assert load_interactions(tmp_path / "out.yaml")[0]["response"]["body"]["json"]["object"] == "thread"
+
+
+@pytest.mark.parametrize(
+    ("interaction", "message"),
+    [
+        (vcr_interaction({"Content-Encoding": ["br"]}, b"\x8b\x02\x80{}\x03"), r"interactions\[1\].*'br'"),
+        (vcr_interaction({"Content-Encoding": ["gzip"]}, b"not gzip at all"), r"interactions\[1\].*gzip"),
+        (vcr_interaction({}, "{}", uri=None), r"interactions\[1\].request.*uri"),
+        (vcr_interaction({}, "{}", method=None), r"interactions\[1\].request.*method"),
+    ],
+)
+def test_what_cannot_be_converted_is_a_clear_error(
+    tmp_path: Path, interaction: dict[str, object], message: str
+) -> None:
+    source = write_vcr(tmp_path / "in.yaml", vcr_interaction({}, "{}"), interaction)
+    with pytest.raises(CassetteError, match=message):
+        import_vcr(source, tmp_path / "out.yaml")
+    assert not (tmp_path / "out.yaml").exists()

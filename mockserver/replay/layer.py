@@ -13,7 +13,7 @@ from .. import errors as e
 from ..app import CONTROL_PREFIX, error_response
 from .matching import query_mapping, query_pairs
 from .proxy import cut_connection, forward
-from .scrub import REQUEST_HEADERS, keep_headers
+from .scrub import REQUEST_HEADERS, keep_headers, scrub_pairs, scrub_text
 from .session import ReplayController, ReplaySession
 from .wire import decode_body, encode_body, render_event
 
@@ -22,8 +22,8 @@ Scope = dict[str, Any]
 
 def capture_request(scope: Scope, raw: bytes, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     """The cassette ``request`` section for an incoming request (scrubbed like a recording would be)."""
-    request: dict[str, Any] = {"method": scope["method"], "path": scope["path"]}
-    pairs = query_pairs(scope.get("query_string", b"").decode("latin-1"))
+    request: dict[str, Any] = {"method": scope["method"], "path": scrub_text(scope["path"], secrets)}
+    pairs = scrub_pairs(query_pairs(scope.get("query_string", b"").decode("latin-1")), secrets)
     if pairs:
         request["query"] = query_mapping(pairs)
     headers = keep_headers(((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]), REQUEST_HEADERS)

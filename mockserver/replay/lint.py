@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .cassette import CassetteError, parse_document, validate
 from .scrub import credential_headers, find_secrets
@@ -47,10 +49,23 @@ def lint_file(path: str | os.PathLike[str], extra_secrets: Iterable[str] = ()) -
         return [*findings, Finding(path, 0, str(exc).removeprefix(f"{path}: "))]
     for index, interaction in enumerate(interactions):
         for side in ("request", "response"):
+            where = f"interactions[{index}].{side}"
             headers = interaction[side].get("headers") or {}
             for name in credential_headers(headers if isinstance(headers, dict) else {}):
-                findings.append(Finding(path, 0, f"interactions[{index}].{side} has a credential header {name!r}"))
+                findings.append(Finding(path, 0, f"{where} has a credential header {name!r}"))
+            # A base64 body hides its text from the line scan above.
+            for secret in find_secrets(_base64_text(interaction[side].get("body")), extra):
+                findings.append(Finding(path, 0, f"{where}.body (base64) holds a secret: {_mask(secret)}"))
     return findings
+
+
+def _base64_text(body: Any) -> str:
+    if not isinstance(body, dict) or not isinstance(body.get("base64"), str):
+        return ""
+    try:
+        return base64.b64decode(body["base64"]).decode("latin-1")
+    except ValueError:
+        return ""
 
 
 def cassette_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:

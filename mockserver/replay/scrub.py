@@ -36,7 +36,14 @@ REDACTED_TOKEN = "REDACTED"
 
 #: OpenAI secret keys (``sk-…``, ``sk-proj-…``, ``sk-svcacct-…``, ``sk-admin-…``) and session keys; the
 #: length floor keeps placeholders such as ``sk-mockserver`` or the masked keys in 401 messages readable.
-_KEY = re.compile(r"\b(?:sk|sess|rk)-(?!REDACTED\b)[A-Za-z0-9_\-]{20,}")
+#: The distinctive prefixes and long unbroken ``sk-`` runs match even when glued to what precedes them: a
+#: key after an escape kept as text (``\nsk-…`` in a raw event), URL-encoding (``Bearer%20sk-…``) or ``_``
+#: has no word boundary. Only the short generic prefixes need one, so ``task-force-…`` stays readable.
+_KEY = re.compile(
+    r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{20,}"
+    r"|sk-[A-Za-z0-9]{32,}"
+    r"|\b(?:sk|sess|rk)-(?!REDACTED\b)[A-Za-z0-9_\-]{20,}"
+)
 _BEARER = re.compile(r"(?i)\bbearer\s+(?!REDACTED\b)[A-Za-z0-9._~+/\-]{12,}=*")
 
 
@@ -57,6 +64,12 @@ def scrub_text(text: str, extra: Iterable[str] = ()) -> str:
             text = text.replace(secret, REDACTED_KEY)
     text = _KEY.sub(REDACTED_KEY, text)
     return _BEARER.sub(f"Bearer {REDACTED_TOKEN}", text)
+
+
+def scrub_pairs(pairs: Iterable[tuple[str, str]], extra: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """Query pairs scrubbed like any text (``?api_key=sk-…`` must not reach the file either)."""
+    extra = tuple(extra)
+    return [(scrub_text(name, extra), scrub_text(value, extra)) for name, value in pairs]
 
 
 def scrub_value(value: Any, extra: tuple[str, ...] = ()) -> Any:

@@ -20,7 +20,7 @@ import yaml
 
 from .cassette import CassetteError, save
 from .matching import query_mapping, query_pairs
-from .scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers
+from .scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers, scrub_pairs, scrub_text
 from .wire import encode_body, parse_stream
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -47,25 +47,32 @@ def _bytes(body: Any) -> bytes:
     return body if isinstance(body, bytes) else str(body).encode()
 
 
-def _decompress(raw: bytes, encoding: str) -> bytes:
-    encoding = encoding.lower()
+def _decompress(raw: bytes, encoding: str, where: str) -> bytes:
+    """Undo a ``content-encoding`` vcrpy kept; refusing beats writing bytes no client could read."""
+    encoding = encoding.strip().lower()
+    if not raw or encoding in ("", "identity"):
+        return raw
     try:
-        if "gzip" in encoding:
+        if encoding in ("gzip", "x-gzip"):
             return gzip.decompress(raw)
-        if "deflate" in encoding:
-            return zlib.decompress(raw)
-    except (OSError, zlib.error):
-        pass
-    return raw
+        if encoding == "deflate":  # servers send it with or without the zlib header
+            return zlib.decompress(raw, wbits=zlib.MAX_WBITS if raw[:1] == b"\x78" else -zlib.MAX_WBITS)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise CassetteError(f"{where}: the body is not valid {encoding} ({exc})") from exc
+    raise CassetteError(f"{where}: cannot decode content-encoding {encoding!r} (gzip and deflate are supported)")
 
 
 def convert_interaction(item: Any, index: int, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+    where = f"interactions[{index}]"
     if not isinstance(item, dict) or not isinstance(item.get("request"), dict):
-        raise CassetteError(f"interactions[{index}]: not a vcrpy interaction")
+        raise CassetteError(f"{where}: not a vcrpy interaction")
     req, resp = item["request"], item.get("response") or {}
-    url = urlsplit(str(req.get("uri", "")))
-    request: dict[str, Any] = {"method": str(req.get("method", "GET")).upper(), "path": url.path or "/"}
-    pairs = query_pairs(url.query)
+    for name in ("method", "uri"):
+        if not isinstance(req.get(name), str) or not req[name]:
+            raise CassetteError(f"{where}.request: needs a {name!r} string")
+    url = urlsplit(req["uri"])
+    request: dict[str, Any] = {"method": req["method"].upper(), "path": scrub_text(url.path or "/", secrets)}
+    pairs = scrub_pairs(query_pairs(url.query), secrets)
     if pairs:
         request["query"] = query_mapping(pairs)
     headers = keep_headers(_headers(req.get("headers")), REQUEST_HEADERS)
@@ -77,10 +84,10 @@ def convert_interaction(item: Any, index: int, secrets: tuple[str, ...] = ()) ->
     status = resp.get("status")
     code = status.get("code") if isinstance(status, dict) else status
     if not isinstance(code, int):
-        raise CassetteError(f"interactions[{index}].response: no status code")
+        raise CassetteError(f"{where}.response: no status code")
     raw_headers = _headers(resp.get("headers"))
     lowered = {name.lower(): value for name, value in raw_headers}
-    raw = _decompress(_bytes(resp.get("body")), lowered.get("content-encoding", ""))
+    raw = _decompress(_bytes(resp.get("body")), lowered.get("content-encoding", ""), f"{where}.response")
     response: dict[str, Any] = {"status": code, "headers": keep_headers(raw_headers, RESPONSE_HEADERS)}
     if lowered.get("content-type", "").startswith("text/event-stream"):
         response["stream"] = parse_stream(raw, secrets)

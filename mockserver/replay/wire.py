@@ -40,7 +40,9 @@ def encode_body(raw: bytes, secrets: tuple[str, ...] = ()) -> dict[str, Any] | N
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return {"base64": base64.b64encode(raw).decode("ascii")}
+        # Keys are ASCII, and latin-1 maps every byte to one character and back: scrub without corrupting.
+        scrubbed = scrub_text(raw.decode("latin-1"), secrets).encode("latin-1")
+        return {"base64": base64.b64encode(scrubbed).decode("ascii")}
     try:
         parsed = json.loads(text)
     except ValueError:
