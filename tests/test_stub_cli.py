@@ -7,7 +7,6 @@ import json
 import signal
 import subprocess
 import sys
-import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import openai
 import pytest
 
 from mockserver import MockServer
-from mockserver.remote import RemoteError, RemoteServer
+from mockserver.remote import RemoteError, RemoteServer, StubUnreachableError
 
 from .stub_process import StubProcess
 
@@ -142,7 +141,7 @@ def test_server_errors_endpoint(remote: RemoteServer) -> None:
 
 
 def test_connect_fails_clearly_when_nothing_listens() -> None:
-    with pytest.raises(urllib.error.URLError):
+    with pytest.raises(StubUnreachableError, match=r"cannot reach mockserver at http://127\.0\.0\.1:9/__mock__/health"):
         MockServer.connect("http://127.0.0.1:9", timeout=5)
 
 
