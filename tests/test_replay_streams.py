@@ -41,8 +41,21 @@ def _upstream_key(monkeypatch: pytest.MonkeyPatch, upstream: MockServer) -> None
     upstream.reset()
 
 
+_OPEN_CLIENTS: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Close every SDK client a test made: a pooled socket left to the garbage collector warns (an error here)."""
+    yield
+    while _OPEN_CLIENTS:
+        _OPEN_CLIENTS.pop().close()
+
+
 def sdk(server: MockServer) -> Any:
-    return server.client(api_key=DUMMY_KEY, _strict_response_validation=True)
+    client = server.client(api_key=DUMMY_KEY, _strict_response_validation=True)
+    _OPEN_CLIENTS.append(client)
+    return client
 
 
 def setup_thread(client: Any) -> tuple[str, str]:

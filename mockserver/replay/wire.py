@@ -74,8 +74,24 @@ def body_value(spec: dict[str, Any] | None) -> Any:
         try:  # JSON printed in a style we cannot reproduce still matches by meaning
             return json.loads(spec["text"])
         except ValueError:
-            return spec["text"]
-    return spec.get("base64")
+            return _fixed_boundary(str(spec["text"])) or spec["text"]
+    try:  # an upload of binary content is multipart too
+        return _fixed_boundary(base64.b64decode(spec.get("base64", "")).decode("latin-1")) or spec.get("base64")
+    except ValueError:
+        return spec.get("base64")
+
+
+#: The opening delimiter of a multipart body (RFC 2046 boundary characters).
+_MULTIPART = re.compile(r"--([0-9A-Za-z'()+_,\-./:=? ]{1,70})\r\n")
+
+
+def _fixed_boundary(text: str) -> str | None:
+    """A multipart body with its boundary replaced by a fixed one (None if not multipart): clients pick a random
+    boundary per request (file uploads), so the same upload would otherwise never match its recording."""
+    match = _MULTIPART.match(text)
+    if match is None or not text.rstrip("\r\n").endswith(f"--{match.group(1)}--"):
+        return None
+    return text.replace(match.group(1), "BOUNDARY")
 
 
 # -- server-sent events -------------------------------------------------------------------------------------
