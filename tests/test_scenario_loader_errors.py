@@ -110,11 +110,15 @@ def test_json_duplicate_key(tmp_path: Path) -> None:
     assert errors(path) == [f"{path}:3: version: duplicate key"]
 
 
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = tmp_path / "latin1.yaml"
-    path.write_bytes(b"version: 1\ndescription: caf\xe9\n")
-    (line,) = errors(path)
-    assert line.startswith(f"{path}: (top level): cannot read the file: 'utf-8' codec can't decode byte 0xe9")
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Non-UTF-8 bytes: tests/test_scenario_hostile_input.py. Here the operating system refuses the read.
+    path = write(tmp_path, "locked.yaml", "version: 1\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert errors(path) == [f"{path}: (top level): cannot read the file: [Errno 13] Permission denied: '{path}'"]
 
 
 def test_missing_file_lists_the_places_tried(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from .apply import Scenario
-from .parse import parse_json, parse_yaml, yaml_lines
+from .parse import parse_json, parse_yaml, structure_problems, yaml_lines
 from .validate import Problem, ScenarioError, check, join
 
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -50,7 +50,8 @@ def resolve(
     for base in bases:
         candidate = base / reference
         options = [candidate]
-        if candidate.suffix.lower() not in EXTENSIONS:
+        # A name like "." or "/" has no file name to add an extension to (with_name would raise).
+        if candidate.name and candidate.suffix.lower() not in EXTENSIONS:
             options += [candidate.with_name(candidate.name + ext) for ext in EXTENSIONS]
         for option in options:
             if option not in tried:
@@ -182,9 +183,10 @@ def _load_file(path: Path, fixtures: Any, stack: tuple[Path, ...], use_cache: bo
         return cached
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         raise ScenarioError([Problem(source, "", f"cannot read the file: {exc}")]) from None
+    text = _decode(data, source)
     if path.suffix.lower() == ".json":
         document = parse_json(text, source)
         lines = _lazy_lines(text)
@@ -195,6 +197,17 @@ def _load_file(path: Path, fixtures: Any, stack: tuple[Path, ...], use_cache: bo
     if use_cache:
         CACHE.put(path, fixtures, scenario)
     return scenario
+
+
+def _decode(data: bytes, source: str) -> str:
+    # utf-8-sig: editors on Windows start files with a byte-order mark, which JSON would otherwise refuse.
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        message = f"not UTF-8 text ({byte}): scenario files are UTF-8 YAML or JSON"
+        raise ScenarioError([Problem(source, "", message, line)]) from None
 
 
 def _build(
@@ -234,7 +247,7 @@ def validate_document(document: Any) -> list[tuple[str, str]]:
         return [("", "the document is empty (expected an object with at least 'version: 1')")]
     if isinstance(document, dict) and "version" in document and document["version"] != 1:
         return [("version", f"unsupported version {document['version']!r}: this mockserver reads version 1")]
-    problems = list(check(document))
+    problems = structure_problems(document) or list(check(document))
     if not problems:
         problems += _duplicate_ids(document)
     return problems
