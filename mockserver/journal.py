@@ -44,7 +44,7 @@ class JournalEntry:
             self._parsed = True
             try:
                 self._body = json.loads(self.raw_body) if self.raw_body else None
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested too deep to parse: keep the text
                 self._body = self.raw_body.decode("utf-8", "replace")
         return self._body
 

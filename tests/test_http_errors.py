@@ -292,3 +292,10 @@ def test_rejected_thread_create_mints_no_vector_store_id(api: TestClient) -> Non
 def test_a_trailing_slash_is_an_unknown_url_not_a_redirect(api: TestClient) -> None:
     response = api.post("/v1/threads/", json={}, follow_redirects=False)
     assert response.status_code == 404 and error_of(response)["code"] == "unknown_url"
+
+
+def test_a_body_nested_too_deep_to_parse_is_a_400_not_a_500(api: TestClient, store: Store) -> None:
+    response = api.post("/v1/threads", content=b"[" * 100_000)
+    assert response.status_code == 400 and error_of(response)["message"].startswith(INVALID_JSON_PREFIX)
+    entry = api.app.state.journal.entries()[-1]  # type: ignore[attr-defined]
+    assert entry.body.startswith("[[[") and api.app.state.errors.items == []  # type: ignore[attr-defined]

@@ -48,7 +48,7 @@ async def json_body(request: Request, *checks: Callable[[], object]) -> dict[str
         if isinstance(body, dict):
             return body
         error = e.InvalidRequestError(e.BODY_NOT_OBJECT.format(actual=json_type_name(body)))
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep for the parser
         error = e.InvalidRequestError(e.INVALID_JSON)
     for check in checks:
         check()

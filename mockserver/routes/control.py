@@ -24,7 +24,7 @@ JOURNAL_FILTERS = ("method", "path", "path_contains", "status", "since", "limit"
 MAX_TIMESTAMP = 253_402_300_799
 
 
-def _ctx(request: Request) -> tuple[Store, str | None]:
+def control_target(request: Request) -> tuple[Store, str | None]:
     """The store and the project the control request names (None: every project)."""
     project = request.query_params.get("project")
     if project is None:
@@ -54,7 +54,7 @@ def _int_field(
     return value
 
 
-def _touch(request: Request) -> None:
+def mark_changed(request: Request) -> None:
     """Tell the state file (if any) that the control plane changed something the journal does not show."""
     state_file = getattr(request.app.state, "state_file", None)
     if state_file is not None:
@@ -110,24 +110,24 @@ async def health(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    store, project = _ctx(request)
+    store, project = control_target(request)
     store.reset(project)
     request.app.state.journal.clear(project)
-    _touch(request)
+    mark_changed(request)
     return JSONResponse({"ok": True, "project": project})
 
 
 async def export_state(request: Request) -> Response:
-    store, project = _ctx(request)
+    store, project = control_target(request)
     if project is not None:
         return JSONResponse(persistence.export_one(store, project))
     return JSONResponse(persistence.export_all(store))
 
 
 async def import_state(request: Request) -> Response:
-    store, project = _ctx(request)
+    store, project = control_target(request)
     body = await json_body(request)
-    _touch(request)
+    mark_changed(request)
     if project is not None:
         persistence.import_one(store, project, body)
         return JSONResponse({"ok": True, "projects": [project]})
@@ -136,10 +136,10 @@ async def import_state(request: Request) -> Response:
 
 async def load_scenario(request: Request) -> Response:
     """Apply a scenario (``name``/``path`` of a file, or an inline ``document``) to a project, or as the baseline."""
-    store, project = _ctx(request)
+    store, project = control_target(request)
     body = await json_body(request)
     scenario = _scenario_from(body)
-    _touch(request)
+    mark_changed(request)
     with persistence.all_or_nothing(store):  # a scenario refused half-way must not leave half of it behind
         if project is None:
             store.set_baseline([scenario.apply])
@@ -154,7 +154,7 @@ async def load_scenario(request: Request) -> Response:
 
 
 async def list_requests(request: Request) -> Response:
-    _, project = _ctx(request)
+    _, project = control_target(request)
     query = request.query_params
     unknown = sorted(set(query) - {*JOURNAL_FILTERS, "project"})
     if unknown:
@@ -174,13 +174,13 @@ async def list_requests(request: Request) -> Response:
 
 
 async def clear_requests(request: Request) -> Response:
-    _, project = _ctx(request)
+    _, project = control_target(request)
     request.app.state.journal.clear(project)
     return JSONResponse({"ok": True, "project": project})
 
 
 async def get_clock(request: Request) -> Response:
-    store, project = _ctx(request)
+    store, project = control_target(request)
     if project is not None:
         return JSONResponse({"project": project, "now": store.now(project)})
     return JSONResponse({"projects": {name: store.now(name) for name in store.project_names()}})
@@ -188,7 +188,7 @@ async def get_clock(request: Request) -> Response:
 
 async def set_clock(request: Request) -> Response:
     """``{"set": unix_seconds}`` or ``{"advance": seconds}``; without a project, every existing project moves."""
-    store, project = _ctx(request)
+    store, project = control_target(request)
     body = await json_body(request)
     unknown = sorted(set(body) - {"set", "advance"})
     if unknown or len(body) != 1:
@@ -197,7 +197,7 @@ async def set_clock(request: Request) -> Response:
             param=unknown[0] if unknown else None,
         )
     names = [project] if project is not None else store.project_names()
-    _touch(request)
+    mark_changed(request)
     if "set" in body:
         when = _int_field(body["set"], "set", minimum=0, maximum=MAX_TIMESTAMP)
         result = {name: store.set_clock(name, when) for name in names}
@@ -213,21 +213,21 @@ async def set_clock(request: Request) -> Response:
 
 
 async def add_faults(request: Request) -> Response:
-    store, project = _ctx(request)
+    store, project = control_target(request)
     body = await json_body(request)
     faults = body["faults"] if set(body) == {"faults"} else body
-    _touch(request)
+    mark_changed(request)
     return _listing(store.add_faults(project, faults))
 
 
 async def list_faults(request: Request) -> Response:
-    store, project = _ctx(request)
+    store, project = control_target(request)
     return _listing(store.list_faults(project))
 
 
 async def clear_faults(request: Request) -> Response:
-    store, project = _ctx(request)
-    _touch(request)
+    store, project = control_target(request)
+    mark_changed(request)
     return JSONResponse({"ok": True, "project": project, "removed": store.clear_faults(project)})
 
 

@@ -10,47 +10,44 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..store import Store
 from .common import JSONResponse, json_body
-
-
-def _target(request: Request) -> tuple[Store, str | None]:
-    project = request.query_params.get("project") or request.headers.get("openai-project")
-    if project is None:
-        auth = request.headers.get("authorization", "")
-        project = (auth[7:].strip() or None) if auth[:7].lower() == "bearer " else None
-    return request.app.state.store, project
+from .control import control_target, mark_changed
 
 
 async def add_rules(request: Request) -> Response:
     """Body ``{"rules": [...]}`` (or ``{"rule": {...}}``); answers with the rules as normalized."""
-    store, project = _target(request)
+    store, project = control_target(request)
     body = await json_body(request)
     rules = body.get("rules", [body["rule"]] if "rule" in body else body.get("script"))
-    return JSONResponse({"rules": store.add_script_rules(project, rules)})
+    added = store.add_script_rules(project, rules)
+    mark_changed(request)
+    return JSONResponse({"rules": added})
 
 
 async def list_rules(request: Request) -> Response:
-    store, project = _target(request)
+    store, project = control_target(request)
     misses = store.script_misses(project)
     return JSONResponse({"rules": store.list_script_rules(project), "misses": misses})
 
 
 async def clear_rules(request: Request) -> Response:
-    store, project = _target(request)
+    store, project = control_target(request)
     store.clear_script_rules(project)
     store.clear_script_misses(project)
+    mark_changed(request)
     return JSONResponse({"cleared": True})
 
 
 async def get_settings(request: Request) -> Response:
-    store, project = _target(request)
+    store, project = control_target(request)
     return JSONResponse(store.run_settings(project))
 
 
 async def set_settings(request: Request) -> Response:
-    store, project = _target(request)
-    return JSONResponse(store.configure_runs(project, await json_body(request)))
+    store, project = control_target(request)
+    settings = store.configure_runs(project, await json_body(request))
+    mark_changed(request)
+    return JSONResponse(settings)
 
 
 routes = [
