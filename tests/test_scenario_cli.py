@@ -96,3 +96,38 @@ def test_serve_refuses_an_invalid_scenario(tmp_path: Path) -> None:
     result = cli("serve", "--port", "0", "--scenario", str(bad))
     assert result.returncode == 2
     assert f'{bad}:2: clock: expected an integer, got a string ("later")' in result.stderr
+
+
+def test_export_to_a_path_that_cannot_be_written_fails_cleanly(tmp_path: Path) -> None:
+    for extra in ([], ["--format", "json"]):
+        target = tmp_path / "missing" / "out.yaml"
+        result = cli("export", str(FIXTURES / "minimal.yaml"), "-o", str(target), *extra)
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"mockserver export: cannot write {target}: "), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_export_from_a_url_that_is_not_a_mockserver_fails_cleanly() -> None:
+    import http.server
+    import threading
+
+    class NotJson(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"<html>hello</html>")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), NotJson)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        result = cli("export", "--url", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 1
+    assert result.stderr == f"mockserver export: {url} did not answer with a scenario document (is it a mockserver?)\n"

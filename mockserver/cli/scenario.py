@@ -67,14 +67,18 @@ def run_export(args: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(f"mockserver export: {exc}", file=sys.stderr)
         return 1
-    if args.output:
+    if not args.output:
+        sys.stdout.write(dump(document, args.format or "yaml"))
+        return 0
+    try:
         if args.format:
             with open(args.output, "w", encoding="utf-8") as handle:
                 handle.write(dump(document, args.format))
         else:
             save(document, args.output)
-    else:
-        sys.stdout.write(dump(document, args.format or "yaml"))
+    except OSError as exc:
+        print(f"mockserver export: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -95,7 +99,7 @@ def _from_url(args: argparse.Namespace) -> dict[str, Any]:
     query = urllib.parse.urlencode({"project": args.project or "sk-mockserver"})
     try:
         with urllib.request.urlopen(f"{base}/__mock__/state?{query}", timeout=30) as response:
-            document: dict[str, Any] = json.loads(response.read())
+            document: Any = json.loads(response.read())
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace")
         with contextlib.suppress(ValueError, KeyError, TypeError):
@@ -103,4 +107,8 @@ def _from_url(args: argparse.Namespace) -> dict[str, Any]:
         raise RuntimeError(f"{base} answered {exc.code}: {detail}") from None
     except (urllib.error.URLError, OSError) as exc:
         raise RuntimeError(f"cannot reach {base}: {exc}") from None
+    except ValueError:  # a 200 that is not JSON: some other server on that port
+        document = None
+    if not isinstance(document, dict) or document.get("version") != 1:
+        raise RuntimeError(f"{base} did not answer with a scenario document (is it a mockserver?)")
     return document
