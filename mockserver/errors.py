@@ -126,6 +126,22 @@ STREAM_TIMEOUT = (
     "mockserver: the run did not reach a state that ends the stream within {ms} ms (progress mode 'on_clock' "
     "waits for the clock to be advanced)."
 )
+# Restoring exported objects (scenario files, docs/scenarios.md): our wording, no request makes these.
+RESTORE_BAD_ID = (
+    "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."
+)
+RESTORE_MISMATCH = "Invalid '{param}': expected {expected}, got {value}."
+RESTORE_NOT_NULL_UNLESS = "Invalid '{param}': must be null unless the run's status is '{status}'."
+RESTORE_DUPLICATE_ID = "Duplicate id '{id}': an object with this id already exists."
+RESTORE_SECOND_ACTIVE = (
+    "Invalid '{param}': thread {thread_id} already has an active run {run_id} (a thread has at most one)."
+)
+RESTORE_ENGINE_OF_FINISHED = "Invalid 'engine': only an active run has engine state, and this run is '{status}'."
+RESTORE_PENDING_MISMATCH = "Invalid 'engine.pending': a run in status '{status}' {must} waiting to play its next turn."
+RESTORE_NO_TOOL_STEP = (
+    "Invalid '{param}': a run waiting for tool outputs needs its in-progress tool_calls step, whose calls are "
+    "the ones in required_action ({calls})."
+)
 # Injected faults (stub issue): real wording where the real API has one.
 RATE_LIMITED = (
     "Rate limit reached for requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in {wait}. "

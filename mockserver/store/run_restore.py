@@ -28,15 +28,6 @@ ENGINE_KEYS = (
 #: Only these statuses wait for their next turn; the others wait for tool outputs or for the cancel to finish.
 PENDING_STATUSES = ("queued", "in_progress")
 
-SECOND_ACTIVE = "Invalid '{param}': thread {thread_id} already has an active run {run_id} (a thread has at most one)."
-ENGINE_OF_FINISHED = "Invalid 'engine': only an active run has engine state, and this run is '{status}'."
-PENDING_MISMATCH = "Invalid 'engine.pending': a run in status '{status}' {must} waiting to play its next turn."
-NO_TOOL_STEP = (
-    "Invalid '{param}': a run waiting for tool outputs needs its in-progress tool_calls step, whose calls are "
-    "the ones in required_action ({calls})."
-)
-DUPLICATE_ID = "Duplicate id '{id}': an object with this id already exists."
-
 
 def engine_state(rs: RunState) -> dict[str, Any]:
     """What an active run still needs to continue, in the form :meth:`RunRestoreOps.restore_run` takes."""
@@ -127,21 +118,22 @@ class RunRestoreOps(StoreBase):
         data = w.check_run(run, thread_id, now)
         run_id, status = data["id"], data["status"]
         if run_id in thread.runs:
-            raise e.InvalidRequestError(DUPLICATE_ID.format(id=run_id), param="id")
+            raise e.InvalidRequestError(e.RESTORE_DUPLICATE_ID.format(id=run_id), param="id")
         active = status in ACTIVE_STATUSES
         if active and thread.active_run_id is not None:
             raise e.InvalidRequestError(
-                SECOND_ACTIVE.format(param="status", thread_id=thread_id, run_id=thread.active_run_id), param="status"
+                e.RESTORE_SECOND_ACTIVE.format(param="status", thread_id=thread_id, run_id=thread.active_run_id),
+                param="status",
             )
         raw_steps = v.expect_array(steps, "steps", nullable=True) or []
         checked: list[dict[str, Any]] = []
         for i, raw in enumerate(raw_steps):
             step = w.check_step(raw, data, now, f"steps[{i}]")
             if any(s["id"] == step["id"] for s in checked):
-                raise e.InvalidRequestError(DUPLICATE_ID.format(id=step["id"]), param=f"steps[{i}].id")
+                raise e.InvalidRequestError(e.RESTORE_DUPLICATE_ID.format(id=step["id"]), param=f"steps[{i}].id")
             checked.append(step)
         if engine is not None and not active:
-            raise e.InvalidRequestError(ENGINE_OF_FINISHED.format(status=status), param="engine")
+            raise e.InvalidRequestError(e.RESTORE_ENGINE_OF_FINISHED.format(status=status), param="engine")
         rs = self._engine(thread, data, checked, engine or {}, now) if active else RunState(data, [], None, "")
         for step in checked:
             rs.put_step(step)
@@ -164,7 +156,9 @@ class RunRestoreOps(StoreBase):
             pending = status in PENDING_STATUSES
         if status in ("queued", "requires_action", "cancelling") and pending != (status == "queued"):
             must = "must be" if status == "queued" else "cannot be"
-            raise e.InvalidRequestError(PENDING_MISMATCH.format(status=status, must=must), param="engine.pending")
+            raise e.InvalidRequestError(
+                e.RESTORE_PENDING_MISMATCH.format(status=status, must=must), param="engine.pending"
+            )
         open_tools = [s for s in steps if s["status"] == "in_progress" and s["type"] == "tool_calls"]
         default_step = open_tools[-1]["id"] if open_tools and status in ("requires_action", "cancelling") else None
         tool_step_id = body.get("tool_step_id", default_step)
@@ -203,7 +197,7 @@ class RunRestoreOps(StoreBase):
         # Outputs complete function calls only: a built-in tool's call in the step could never get one.
         if step is None or any(c["type"] != "function" for c in made) or (action is not None and calls != wanted):
             param = "engine.tool_step_id" if explicit else "steps"
-            message = NO_TOOL_STEP.format(param=param, calls=", ".join(wanted) or "none")
+            message = e.RESTORE_NO_TOOL_STEP.format(param=param, calls=", ".join(wanted) or "none")
             raise e.InvalidRequestError(message, param=param)
 
     @locked

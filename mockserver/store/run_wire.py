@@ -15,6 +15,7 @@ from .. import errors as e
 from .. import models
 from .. import validation as v
 from ..ids import PREFIXES, is_valid_id
+from ..validation import join_param as join
 from . import run_params as rp
 from .run_state import ACTIVE_STATUSES
 
@@ -32,14 +33,6 @@ MESSAGE_INCOMPLETE_REASONS = ["content_filter", "max_tokens", "run_cancelled", "
 #: Assistants accept up to 128 tools and a run inherits its assistant's.
 MAX_TOOLS = 128
 
-BAD_ID = "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."
-MISMATCH = "Invalid '{param}': expected {expected}, got {value}."
-NOT_NULL_UNLESS = "Invalid '{param}': must be null unless the run's status is '{status}'."
-
-
-def join(param: str, key: str | int) -> str:
-    return v.join_param(param, key)
-
 
 def reject_unknown(body: Mapping[str, Any], allowed: Iterable[str], param: str) -> None:
     """Like the API's check, but ``param`` names the offending key (so a scenario error points at it)."""
@@ -56,7 +49,7 @@ def ident(value: Any, kind: str, param: str, *, nullable: bool = False) -> str |
     text = v.expect_string(value, param) or ""
     if not is_valid_id(text, kind):
         raise e.InvalidRequestError(
-            BAD_ID.format(param=param, value=text, prefix=PREFIXES[kind]), param=param, code="invalid_id"
+            e.RESTORE_BAD_ID.format(param=param, value=text, prefix=PREFIXES[kind]), param=param, code="invalid_id"
         )
     return text
 
@@ -64,7 +57,7 @@ def ident(value: Any, kind: str, param: str, *, nullable: bool = False) -> str |
 def expect_equal(value: Any, expected: Any, param: str) -> None:
     if value != expected:
         raise e.InvalidRequestError(
-            MISMATCH.format(param=param, expected=repr(expected), value=repr(value)), param=param
+            e.RESTORE_MISMATCH.format(param=param, expected=repr(expected), value=repr(value)), param=param
         )
 
 
@@ -153,7 +146,7 @@ def check_run(body: Any, thread_id: str, now: int) -> dict[str, Any]:
         run["required_action"] = required_action(action, "required_action")
     elif action is not None:
         raise e.InvalidRequestError(
-            NOT_NULL_UNLESS.format(param="required_action", status="requires_action"), param="required_action"
+            e.RESTORE_NOT_NULL_UNLESS.format(param="required_action", status="requires_action"), param="required_action"
         )
     return run
 
