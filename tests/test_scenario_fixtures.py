@@ -111,3 +111,33 @@ def test_the_pytest_marker_and_suite_default(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-W", "ignore::DeprecationWarning")
     result.assert_outcomes(passed=2)
+
+
+def test_metadata_and_tools_example_keeps_metadata_and_mints_its_vector_store(server: MockServer) -> None:
+    server.set_scenario("metadata_and_tools")
+    sdk = server.client(api_key=API_KEY, _strict_response_validation=True)
+    first, second = (t["id"] for t in export_project(server.store, API_KEY)["threads"])
+    thread = sdk.beta.threads.retrieve(first)
+    assert thread.metadata == {"customer": "acme", "tier": "gold"}
+    assert thread.tool_resources.code_interpreter.file_ids == ["file-sales-q1", "file-sales-q2"]
+    assert thread.tool_resources.file_search.vector_store_ids == ["vs_handbook"]
+    assert sdk.beta.threads.messages.list(thread_id=first).data[0].metadata == {"channel": "web"}
+    minted = sdk.beta.threads.retrieve(second).tool_resources.file_search.vector_store_ids
+    assert len(minted) == 1 and minted[0].startswith("vs_") and minted[0] != "vs_handbook"
+    server.reset(API_KEY)  # the helper's id is part of the baseline: the same after every reset
+    assert sdk.beta.threads.retrieve(second).tool_resources.file_search.vector_store_ids == minted
+
+
+def test_script_example_answers_hello_and_is_strict(server: MockServer) -> None:
+    server.set_scenario("script")
+    sdk = server.client(api_key=API_KEY, _strict_response_validation=True)
+    (assistant,) = export_project(server.store, API_KEY)["assistants"]
+    assert assistant["name"] == "Echo"
+    thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "hello there"}])
+    run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant["id"])
+    assert run.status == "completed"
+    assert sdk.beta.threads.messages.list(thread_id=thread.id).data[0].content[0].text.value == "Hello to you too!"
+    other = sdk.beta.threads.create(messages=[{"role": "user", "content": "something else"}])
+    missed = sdk.beta.threads.runs.create_and_poll(thread_id=other.id, assistant_id=assistant["id"])
+    assert missed.status == "failed"  # runs.strict: a message no rule matches fails the run
+    assert "no script rule matched" in missed.last_error.message
