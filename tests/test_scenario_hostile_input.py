@@ -122,3 +122,17 @@ def test_include_and_load_of_a_directory_like_name_is_not_found(tmp_path: Path, 
     path = write(tmp_path, "inc.yaml", f"version: 1\ninclude: ['{name}']\n")
     (line,) = errors(path)
     assert line.startswith(f"{path}:2: include[0]: scenario not found (looked for: ")
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_includes_that_reach_a_file_many_ways_load_it_once(tmp_path: Path, cache: bool) -> None:
+    # Each file includes the next one twice: 2**40 include paths, 41 files. Every file is parsed once.
+    depth = 40
+    for i in range(depth):
+        write(tmp_path, f"f{i}.yaml", f"version: 1\ninclude: [f{i + 1}, f{i + 1}.yaml]\n")
+    write(tmp_path, f"f{depth}.yaml", "version: 1\nseed: deep\nclock: 7\nthreads: [{}]\n")
+    scenario = load_scenario(tmp_path / "f0.yaml", cache=cache)
+    assert (scenario.seed, scenario.clock) == ("deep", 7)
+    store = Store()
+    store.set_baseline([scenario.apply])
+    assert len(store.export_state("p")["threads"]) == 1  # applied once

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import jsonschema
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mockserver.scenarios import schema, validate_document
@@ -84,6 +84,22 @@ def _object(node: dict[str, Any]) -> st.SearchStrategy[Any]:
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(_conforming(schema()))
 def test_every_section_is_judged_alike_by_the_loader_and_jsonschema(document: Any) -> None:
+    # The one deliberate difference (docs/scenarios.md, "Choices made here"): 5.0 is not an integer for the loader.
+    assume(not _integral_float(document))
     ours = [p for p in validate_document(document) if "duplicate id" not in p[1]]
     theirs = list(jsonschema.Draft202012Validator(schema()).iter_errors(document))
     assert bool(ours) == bool(theirs), (ours, [t.message for t in theirs])
+
+
+def _integral_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, dict):
+        return any(_integral_float(v) for v in value.values())
+    return isinstance(value, list) and any(_integral_float(v) for v in value)
+
+
+def test_the_documented_difference_integral_floats() -> None:
+    document = {"version": 1, "clock": 5.0}
+    assert validate_document(document) == [("clock", "expected an integer, got a number (5.0)")]
+    assert list(jsonschema.Draft202012Validator(schema()).iter_errors(document)) == []

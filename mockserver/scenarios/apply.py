@@ -8,6 +8,7 @@ the error's ``param`` (``threads[0].messages[2].content[0].type``).
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,8 @@ class Scenario:
     key: str = ""
     line_of: Callable[[str], int | None] = field(default=_no_lines, repr=False)
 
-    @property
+    # cached_property (computed once per object): includes may reach one file along exponentially many paths.
+    @functools.cached_property
     def seed(self) -> str | None:
         """The document's ``seed``, else the first one found in its includes (depth first)."""
         if "seed" in self.document:
@@ -53,7 +55,7 @@ class Scenario:
                 return included.seed
         return None
 
-    @property
+    @functools.cached_property
     def clock(self) -> int | None:
         """The clock value after applying: this document's ``clock``, else the last include's that sets one."""
         if "clock" in self.document:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import Any, Union
 
 from .apply import Scenario
 from .parse import parse_json, parse_yaml, structure_problems, yaml_lines
-from .validate import Problem, ScenarioError, check, join
+from .validate import Problem, ScenarioError, check, join, same
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 FIXTURES_ENV = "MOCKSERVER_FIXTURES_DIR"
@@ -101,10 +102,19 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def _files(scenario: Scenario) -> list[str]:
-    found = [scenario.key] if scenario.key else []
-    for included in scenario.includes:
-        found += [f for f in _files(included) if f not in found]
-    return found
+    # Iterative and once per scenario: includes can reach the same file along exponentially many paths.
+    found: dict[str, None] = {}
+    seen: set[int] = set()
+    stack = [scenario]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.key:
+            found[current.key] = None
+        stack.extend(current.includes)
+    return list(found)
 
 
 #: The process-wide parse cache (immutable results only, so sharing it cannot leak state between tests).
@@ -115,7 +125,7 @@ def load_scenario(
     name_or_path: str | os.PathLike[str], fixtures_dir: str | os.PathLike[str] | None = None, *, cache: bool = True
 ) -> Scenario:
     """Load, validate and cache a scenario file (and its includes). Raises :class:`ScenarioError`."""
-    return _load_file(resolve(name_or_path, fixtures_dir), fixtures_dir, (), cache)
+    return _load_file(resolve(name_or_path, fixtures_dir), fixtures_dir, (), cache, {})
 
 
 def load_document(
@@ -127,7 +137,7 @@ def load_document(
 ) -> Scenario:
     """Validate a scenario given as a dict (includes resolve against ``base_dir``, default the current one)."""
     document = copy.deepcopy(dict(document)) if isinstance(document, Mapping) else document
-    return _build(document, source, "", fixtures_dir, Path(base_dir or "."), (), _no_lines, True)
+    return _build(document, source, "", fixtures_dir, Path(base_dir or "."), (), _no_lines, True, {})
 
 
 def load_text(
@@ -145,7 +155,7 @@ def load_text(
     else:
         document, line_map = parse_yaml(text, source)
         lines = line_map.get
-    return _build(document, source, "", fixtures_dir, Path(base_dir or "."), (), lines, True)
+    return _build(document, source, "", fixtures_dir, Path(base_dir or "."), (), lines, True, {})
 
 
 def resolve_scenarios(
@@ -178,8 +188,14 @@ def _lazy_lines(text: str) -> Any:
     return lambda path: lines().get(path)
 
 
-def _load_file(path: Path, fixtures: Any, stack: tuple[Path, ...], use_cache: bool) -> Scenario:
+def _load_file(
+    path: Path, fixtures: Any, stack: tuple[Path, ...], use_cache: bool, loaded: dict[Path, Scenario]
+) -> Scenario:
+    # ``loaded``: files done in this load, so a file reached along many include paths is read once (cache or not).
+    if (done := loaded.get(path.resolve())) is not None:
+        return done
     if use_cache and (cached := CACHE.get(path, fixtures)) is not None:
+        loaded[path.resolve()] = cached
         return cached
     source = str(path)
     try:
@@ -193,9 +209,10 @@ def _load_file(path: Path, fixtures: Any, stack: tuple[Path, ...], use_cache: bo
     else:
         document, line_map = parse_yaml(text, source)
         lines = line_map.get
-    scenario = _build(document, source, str(path.resolve()), fixtures, path.parent, stack, lines, use_cache)
+    scenario = _build(document, source, str(path.resolve()), fixtures, path.parent, stack, lines, use_cache, loaded)
     if use_cache:
         CACHE.put(path, fixtures, scenario)
+    loaded[path.resolve()] = scenario
     return scenario
 
 
@@ -219,6 +236,7 @@ def _build(
     stack: tuple[Path, ...],
     lines: Any,
     use_cache: bool,
+    loaded: dict[Path, Scenario],
 ) -> Scenario:
     probe = Scenario(name="", source=source, document={}, line_of=lines)
     problems = [probe.problem(path, message) for path, message in validate_document(document)]
@@ -236,7 +254,7 @@ def _build(
         if target.resolve() in chain:
             cycle = " -> ".join(str(p) for p in (*chain, target.resolve()))
             raise ScenarioError([probe.problem(where, f"include cycle: {cycle}")])
-        includes.append(_load_file(target, fixtures, chain, use_cache))
+        includes.append(_load_file(target, fixtures, chain, use_cache, loaded))
     name = Path(source).stem if key else source
     return Scenario(name=name, source=source, document=document, includes=tuple(includes), key=key, line_of=lines)
 
@@ -245,8 +263,9 @@ def validate_document(document: Any) -> list[tuple[str, str]]:
     """Every ``(path, message)`` problem of a document on its own (schema, version, duplicate IDs)."""
     if document is None:
         return [("", "the document is empty (expected an object with at least 'version: 1')")]
-    if isinstance(document, dict) and "version" in document and document["version"] != 1:
-        return [("version", f"unsupported version {document['version']!r}: this mockserver reads version 1")]
+    if isinstance(document, dict) and "version" in document and not same(document["version"], 1):
+        version = json.dumps(document["version"], default=str)
+        return [("version", f"unsupported version {version}: this mockserver reads version 1")]
     problems = structure_problems(document) or list(check(document))
     if not problems:
         problems += _duplicate_ids(document)

@@ -121,6 +121,13 @@ def _is_type(value: Any, name: str) -> bool:
     return value is None
 
 
+def same(value: Any, expected: Any) -> bool:
+    """JSON equality: Python's ``True == 1`` would let ``version: yes`` (a YAML boolean) pass as version 1."""
+    if isinstance(value, bool) or isinstance(expected, bool):
+        return type(value) is type(expected) and value == expected
+    return bool(value == expected)
+
+
 def _resolve(ref: str) -> dict[str, Any]:
     if not ref.startswith("#/$defs/"):
         raise ValueError(f"unsupported $ref {ref!r}")
@@ -140,10 +147,10 @@ def check(value: Any, node: dict[str, Any] | None = None, path: str = "") -> Ite
             expected = " or ".join(_TYPE_NAMES[t] for t in allowed)
             yield path, f"expected {expected}, got {describe(value)}"
             return
-    if "const" in node and value != node["const"]:
+    if "const" in node and not same(value, node["const"]):
         yield path, f"expected {json.dumps(node['const'])}, got {describe(value)}"
         return
-    if "enum" in node and value not in node["enum"]:
+    if "enum" in node and not any(same(value, choice) for choice in node["enum"]):
         choices = ", ".join(json.dumps(c) for c in node["enum"])
         yield path, f"expected one of {choices}, got {describe(value)}"
         return
