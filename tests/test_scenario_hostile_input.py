@@ -136,3 +136,37 @@ def test_includes_that_reach_a_file_many_ways_load_it_once(tmp_path: Path, cache
     store = Store()
     store.set_baseline([scenario.apply])
     assert len(store.export_state("p")["threads"]) == 1  # applied once
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("version: 1\nclock: 99999999999999999999\n", ":2: clock: expected a value <= 253402300799, got "
+         "99999999999999999999"),
+        ("version: 1\nthreads: [{created_at: 253402300800}]\n", ":2: threads[0].created_at: expected a value <= "
+         "253402300799, got 253402300800"),
+        ("version: 1\nid_counters: {thread: 9007199254740992}\n", ":2: id_counters.thread: expected a value <= "
+         "9007199254740991, got 9007199254740992"),
+        ("version: 1\nscript_uses: {a: 9007199254740992}\n", ":2: script_uses.a: expected a value <= "
+         "9007199254740991, got 9007199254740992"),
+    ],
+)  # fmt: skip
+def test_numbers_beyond_what_the_wire_can_carry_are_refused(tmp_path: Path, body: str, expected: str) -> None:
+    # A timestamp past the year 9999 or an integer past 2**53 - 1 would be stored, then fail every read with a 500
+    # (the encoder refuses integers beyond 64 bits; JavaScript clients lose precision past 2**53).
+    path = write(tmp_path, "big.yaml", body)
+    assert errors(path) == [f"{path}{expected}"]
+
+
+def test_a_restored_run_with_an_enormous_integer_is_refused_where_it_is() -> None:
+    run = {"id": "run_" + "A" * 24, "assistant_id": "asst_" + "A" * 24, "status": "completed", "model": "m"}
+    for key, value in (("started_at", 10**20), ("max_completion_tokens", 2**64), ("usage", None)):
+        if value is None:
+            run[key] = {"prompt_tokens": 2**64, "completion_tokens": 1, "total_tokens": 2**64 + 1}
+        else:
+            run[key] = value
+        document = {"version": 1, "threads": [{"runs": [run]}]}
+        with pytest.raises(ScenarioError) as info:
+            Store().set_baseline([load_document(document, source="doc").apply])
+        assert "threads[0].runs[0]." + key in str(info.value), str(info.value)
+        del run[key]

@@ -52,7 +52,8 @@ def _of_type(name: str, node: dict[str, Any]) -> st.SearchStrategy[Any]:
         return st.sampled_from(sorted({s for s in sizes if s >= 0})).map(lambda n: "a" * n)
     if name == "integer":
         low = node.get("minimum", -5)
-        return st.integers(low - 1, low + 5) | st.integers(2**31, 2**40)
+        edges = [node["maximum"] + d for d in (-1, 0, 1)] if "maximum" in node else [2**64]
+        return st.integers(low - 1, low + 5) | st.integers(2**31, 2**40) | st.sampled_from(edges)
     if name == "number":
         return st.floats(-3, 3, allow_nan=False) | st.integers(-3, 3)
     if name == "boolean":

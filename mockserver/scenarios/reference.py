@@ -63,6 +63,7 @@ def _constraints(node: dict[str, Any]) -> str:
         notes.append(node["x-expected"])
     for key, text in (
         ("minimum", ">= {}"),
+        ("maximum", "<= {}"),
         ("minLength", "at least {} character(s)"),
         ("minItems", "at least {} item(s)"),
     ):

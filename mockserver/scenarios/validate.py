@@ -23,7 +23,7 @@ from .. import errors as e
 #: Keywords the interpreter understands; anything else in the schema would be silently ignored.
 SUPPORTED_KEYWORDS = frozenset(
     {
-        "type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "minItems", "maxProperties",
+        "type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxProperties",
         "properties", "additionalProperties", "required", "items", "$ref",
         # annotations (no effect on validity)
         "$schema", "$id", "$defs", "title", "description", "x-expected",
@@ -159,6 +159,8 @@ def check(value: Any, node: dict[str, Any] | None = None, path: str = "") -> Ite
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in node and value < node["minimum"]:
             yield path, f"expected a value >= {node['minimum']}, got {value}"
+        if "maximum" in node and value > node["maximum"]:
+            yield path, f"expected a value <= {node['maximum']}, got {value}"
     elif isinstance(value, list):
         yield from _check_array(value, node, path)
     elif isinstance(value, dict):

@@ -13,6 +13,7 @@ from ..ids import PREFIXES
 from .base import StoreBase, locked
 from .run_restore import engine_state
 from .run_state import USES_KEY, RunState
+from .run_wire import MAX_COUNT
 
 #: Object kinds, plus ``request``: the ``x-request-id`` sequence continues after loading instead of repeating.
 COUNTER_KINDS = (*PREFIXES, "request")
@@ -64,7 +65,7 @@ class ExportOps(StoreBase):
         state = self._project(project)
         v.reject_unknown(counters, COUNTER_KINDS)
         for kind, n in counters.items():
-            v.expect_int(n, kind, minimum=0)
+            v.expect_int(n, kind, minimum=0, maximum=MAX_COUNT)
         current = state.ids.counters()
         for kind, n in counters.items():
             current[kind] = max(current.get(kind, 0), n)

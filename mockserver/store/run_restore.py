@@ -91,7 +91,7 @@ class RunRestoreOps(StoreBase):
             self._check_new_id(thread.messages, message_id, "message")
             fields["id"] = message_id
         if created_at is not None:
-            fields["created_at"] = v.expect_int(created_at, "created_at", minimum=0)
+            fields["created_at"] = v.expect_int(created_at, "created_at", minimum=0, maximum=w.MAX_TIMESTAMP)
         self._settle_runs(state, thread)
         if thread.active_run_id is not None:
             raise e.ConflictStateError(
@@ -176,8 +176,8 @@ class RunRestoreOps(StoreBase):
             rule=rule,
             prompt_text=v.expect_string(prompt, "engine.prompt_text") or "",
             pending=pending,
-            reads=v.expect_int(body.get("reads", 0), "engine.reads", minimum=0) or 0,
-            since=v.expect_int(body.get("since", now), "engine.since", minimum=0) or 0,
+            reads=w.count(body.get("reads", 0), "engine.reads"),
+            since=v.expect_int(body.get("since", now), "engine.since", minimum=0, maximum=w.MAX_TIMESTAMP) or 0,
             tool_step_id=tool_step_id,
             tool_usage=w.usage(body.get("tool_usage"), "engine.tool_usage"),
             last_outputs=_strings(body.get("last_outputs"), "engine.last_outputs"),
@@ -212,6 +212,6 @@ class RunRestoreOps(StoreBase):
         state = self._project(project)
         body = v.expect_object(uses, "script_uses") or {}
         for name, n in body.items():
-            v.expect_int(n, f"script_uses.{name}", minimum=0)
+            w.count(n, f"script_uses.{name}")
         state.extras[USES_KEY] = {**state.extras.get(USES_KEY, {}), **body}
         return self.script_uses(project)

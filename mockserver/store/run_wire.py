@@ -32,6 +32,10 @@ RUN_INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens"]
 MESSAGE_INCOMPLETE_REASONS = ["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
 #: Assistants accept up to 128 tools and a run inherits its assistant's.
 MAX_TOOLS = 128
+#: Beyond these, a stored value would fail every later read (the JSON encoder stops at 64 bits, JavaScript clients
+#: lose precision past 2**53 - 1): timestamps up to the year 9999 (as the control plane's clock), counts to 2**53 - 1.
+MAX_TIMESTAMP = 253_402_300_799
+MAX_COUNT = 2**53 - 1
 
 
 def reject_unknown(body: Mapping[str, Any], allowed: Iterable[str], param: str) -> None:
@@ -62,7 +66,11 @@ def expect_equal(value: Any, expected: Any, param: str) -> None:
 
 
 def stamp(body: Mapping[str, Any], key: str, param: str, default: int | None = None) -> int | None:
-    return v.expect_int(body.get(key, default), join(param, key), nullable=True, minimum=0)
+    return v.expect_int(body.get(key, default), join(param, key), nullable=True, minimum=0, maximum=MAX_TIMESTAMP)
+
+
+def count(value: Any, param: str) -> int:
+    return v.expect_int(value, param, minimum=0, maximum=MAX_COUNT) or 0
 
 
 def usage(value: Any, param: str) -> dict[str, int] | None:
@@ -70,8 +78,8 @@ def usage(value: Any, param: str) -> dict[str, int] | None:
     if body is None:
         return None
     reject_unknown(body, ("prompt_tokens", "completion_tokens", "total_tokens"), param)
-    prompt = v.expect_int(v.require(body, "prompt_tokens", param), join(param, "prompt_tokens"), minimum=0) or 0
-    done = v.expect_int(v.require(body, "completion_tokens", param), join(param, "completion_tokens"), minimum=0) or 0
+    prompt = count(v.require(body, "prompt_tokens", param), join(param, "prompt_tokens"))
+    done = count(v.require(body, "completion_tokens", param), join(param, "completion_tokens"))
     result = models.usage(prompt, done)
     expect_equal(body.get("total_tokens", result["total_tokens"]), result["total_tokens"], join(param, "total_tokens"))
     return result
@@ -130,7 +138,7 @@ def check_run(body: Any, thread_id: str, now: int) -> dict[str, Any]:
     run["top_p"] = rp.top_p(body.get("top_p", 1.0))
     run["reasoning_effort"] = rp.reasoning_effort(body.get("reasoning_effort"))
     for key in ("max_completion_tokens", "max_prompt_tokens"):
-        run[key] = v.expect_int(body.get(key), key, nullable=True, minimum=1)
+        run[key] = v.expect_int(body.get(key), key, nullable=True, minimum=1, maximum=MAX_COUNT)
     run["truncation_strategy"] = rp.truncation_strategy(body.get("truncation_strategy"))
     run["response_format"] = rp.response_format(body.get("response_format"))
     run["tool_choice"] = rp.tool_choice(body.get("tool_choice"))
@@ -267,5 +275,5 @@ def annotation(value: Any, param: str) -> dict[str, Any]:
     }
     result[kind] = dict(nested)
     for key in ("start_index", "end_index"):
-        result[key] = v.expect_int(v.require(body, key, param), join(param, key), minimum=0)
+        result[key] = count(v.require(body, key, param), join(param, key))
     return result
