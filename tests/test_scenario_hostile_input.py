@@ -152,8 +152,7 @@ def test_includes_that_reach_a_file_many_ways_load_it_once(tmp_path: Path, cache
     ],
 )  # fmt: skip
 def test_numbers_beyond_what_the_wire_can_carry_are_refused(tmp_path: Path, body: str, expected: str) -> None:
-    # A timestamp past the year 9999 or an integer past 2**53 - 1 would be stored, then fail every read with a 500
-    # (the encoder refuses integers beyond 64 bits; JavaScript clients lose precision past 2**53).
+    # The same bounds as the control plane's clock (the year 9999); counts stay exact for JavaScript clients.
     path = write(tmp_path, "big.yaml", body)
     assert errors(path) == [f"{path}{expected}"]
 

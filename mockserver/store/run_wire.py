@@ -32,8 +32,8 @@ RUN_INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens"]
 MESSAGE_INCOMPLETE_REASONS = ["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
 #: Assistants accept up to 128 tools and a run inherits its assistant's.
 MAX_TOOLS = 128
-#: Beyond these, a stored value would fail every later read (the JSON encoder stops at 64 bits, JavaScript clients
-#: lose precision past 2**53 - 1): timestamps up to the year 9999 (as the control plane's clock), counts to 2**53 - 1.
+#: Timestamps up to the year 9999 (the control plane's clock has the same bound, so a restored run cannot sit
+#: where the clock can never reach); counts up to 2**53 - 1, which JavaScript clients still read exactly.
 MAX_TIMESTAMP = 253_402_300_799
 MAX_COUNT = 2**53 - 1
 
