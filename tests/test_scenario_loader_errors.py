@@ -250,3 +250,8 @@ def test_yaml_results_do_not_depend_on_libyaml(tmp_path: Path, monkeypatch: pyte
         f"{good}:4: threads[0].colour: unknown key 'colour' (allowed: id, created_at, metadata, tool_resources, "
         "messages, runs)"
     ]
+
+
+def test_text_in_an_unknown_format_is_a_caller_error() -> None:
+    with pytest.raises(ValueError, match="unknown format 'toml'"):
+        load_text("version = 1", format="toml")

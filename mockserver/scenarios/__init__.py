@@ -12,9 +12,9 @@ The format is described by ``schema.json`` (shipped in this package) and docs/sc
 from __future__ import annotations
 
 from .apply import Scenario
+from .cache import CACHE
 from .export import dump, dump_json, dump_yaml, export_project, save
 from .loader import (
-    CACHE,
     FIXTURES_ENV,
     ScenarioLike,
     fixtures_path,

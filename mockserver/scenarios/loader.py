@@ -2,8 +2,8 @@
 
 Names resolve against a fixtures directory (argument, else ``$MOCKSERVER_FIXTURES_DIR``, else ``./fixtures``)
 with ``.yaml``, ``.yml`` or ``.json`` appended when the name has none of them; paths work too. Includes resolve
-against the including file's directory first. Each file is parsed and validated once: the cache is keyed by
-resolved path and checked against the modification time and size of the file and everything it includes.
+against the including file's directory first. Each file is parsed and validated once (the cache, in
+``cache.py``, is checked against the file and everything it includes).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import copy
 import functools
 import json
 import os
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
 from .apply import Scenario
+from .cache import CACHE
 from .parse import parse_json, parse_yaml, structure_problems, yaml_lines
 from .validate import Problem, ScenarioError, check, join, same
 
@@ -27,8 +27,6 @@ DEFAULT_FIXTURES_DIR = "fixtures"
 
 #: What ``MockServer(scenario=...)`` and friends accept: a name, a path, a loaded scenario or a document.
 ScenarioLike = Union[str, "os.PathLike[str]", Scenario, Mapping[str, Any]]
-
-_Stamp = tuple[tuple[str, int, int], ...]
 
 
 def fixtures_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -63,64 +61,6 @@ def resolve(
     raise ScenarioError([Problem(str(name_or_path), "", f"scenario not found (looked for: {looked})")])
 
 
-class ScenarioCache:
-    """Parsed scenarios by resolved path, reused while neither the file nor its includes change on disk."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[tuple[Path, Path], tuple[_Stamp, Scenario]] = {}
-
-    def get(self, path: Path, fixtures: str | os.PathLike[str] | None) -> Scenario | None:
-        with self._lock:
-            entry = self._entries.get(_cache_key(path, fixtures))
-        if entry is None:
-            return None
-        stamp, scenario = entry
-        return scenario if all(_stat(Path(p)) == (m, s) for p, m, s in stamp) else None
-
-    def put(self, path: Path, fixtures: str | os.PathLike[str] | None, scenario: Scenario) -> None:
-        stamp = tuple((key, *_stat(Path(key))) for key in _files(scenario))
-        with self._lock:
-            self._entries[_cache_key(path, fixtures)] = (stamp, scenario)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-def _cache_key(path: Path, fixtures: str | os.PathLike[str] | None) -> tuple[Path, Path]:
-    # Includes may resolve against the fixtures directory, so the same file can mean different things.
-    return (path.resolve(), fixtures_path(fixtures).resolve())
-
-
-def _stat(path: Path) -> tuple[int, int]:
-    try:
-        info = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (info.st_mtime_ns, info.st_size)
-
-
-def _files(scenario: Scenario) -> list[str]:
-    # Iterative and once per scenario: includes can reach the same file along exponentially many paths.
-    found: dict[str, None] = {}
-    seen: set[int] = set()
-    stack = [scenario]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if current.key:
-            found[current.key] = None
-        stack.extend(current.includes)
-    return list(found)
-
-
-#: The process-wide parse cache (immutable results only, so sharing it cannot leak state between tests).
-CACHE = ScenarioCache()
-
-
 def load_scenario(
     name_or_path: str | os.PathLike[str], fixtures_dir: str | os.PathLike[str] | None = None, *, cache: bool = True
 ) -> Scenario:
@@ -149,6 +89,8 @@ def load_text(
     base_dir: str | os.PathLike[str] | None = None,
 ) -> Scenario:
     """Parse and validate scenario text (``format`` is ``"yaml"`` or ``"json"``)."""
+    if format not in ("yaml", "json"):  # like dump(): a typo must not read JSON-ish text as YAML
+        raise ValueError(f"unknown format {format!r} (expected 'yaml' or 'json')")
     if format == "json":
         document = parse_json(text, source)
         lines = _lazy_lines(text)
@@ -194,7 +136,7 @@ def _load_file(
     # ``loaded``: files done in this load, so a file reached along many include paths is read once (cache or not).
     if (done := loaded.get(path.resolve())) is not None:
         return done
-    if use_cache and (cached := CACHE.get(path, fixtures)) is not None:
+    if use_cache and (cached := CACHE.get(path, fixtures_path(fixtures))) is not None:
         loaded[path.resolve()] = cached
         return cached
     source = str(path)
@@ -211,7 +153,7 @@ def _load_file(
         lines = line_map.get
     scenario = _build(document, source, str(path.resolve()), fixtures, path.parent, stack, lines, use_cache, loaded)
     if use_cache:
-        CACHE.put(path, fixtures, scenario)
+        CACHE.put(path, fixtures_path(fixtures), scenario)
     loaded[path.resolve()] = scenario
     return scenario
 
