@@ -27,6 +27,8 @@ _ID_RE = re.compile(rf"^[A-Za-z0-9]{{{ID_BODY_LENGTH}}}$")
 
 #: 2025-01-01T00:00:00Z: the default start of every project's clock.
 DEFAULT_EPOCH = 1735689600
+#: 9999-12-31T23:59:59Z: the latest time the clock or a seeded object may carry (every client's date types hold it).
+MAX_TIMESTAMP = 253_402_300_799
 
 
 #: Maps each byte to an alphanumeric character (byte % 62): one ``bytes.translate`` per id, no big-int maths.

@@ -16,12 +16,12 @@ from starlette.routing import Route
 
 from .. import errors as e
 from .. import persistence
+from ..ids import MAX_TIMESTAMP
 from ..store import Store
 from .common import JSONResponse, json_body
 
 JOURNAL_FILTERS = ("method", "path", "path_contains", "status", "since", "limit")
 #: 9999-12-31T23:59:59Z: later clocks give timestamps other languages' clients cannot parse (and int64 overflow).
-MAX_TIMESTAMP = 253_402_300_799
 
 
 def control_target(request: Request) -> tuple[Store, str | None]:

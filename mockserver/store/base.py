@@ -125,14 +125,12 @@ class StoreBase:
         """An explicit (seeded) id must have the real format and be unused."""
         if not is_valid_id(object_id, kind):
             raise e.InvalidRequestError(
-                f"Invalid id '{object_id}': expected '{PREFIXES[kind]}' followed by 24 letters or digits.",
+                e.RESTORE_BAD_ID.format(param="id", value=object_id, prefix=PREFIXES[kind]),
                 param="id",
                 code="invalid_id",
             )
         if object_id in existing:
-            raise e.InvalidRequestError(
-                f"Duplicate id '{object_id}': an object with this id already exists.", param="id"
-            )
+            raise e.InvalidRequestError(e.RESTORE_DUPLICATE_ID.format(id=object_id), param="id")
 
     def _thread(self, project: Project, thread_id: str, param: str = "thread_id") -> ThreadState:
         check_id(thread_id, "thread", param)

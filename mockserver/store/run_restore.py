@@ -14,6 +14,7 @@ from typing import Any
 from .. import engine, models
 from .. import errors as e
 from .. import validation as v
+from ..ids import MAX_TIMESTAMP
 from . import run_wire as w
 from .base import StoreBase, locked
 from .run_state import ACTIVE_STATUSES, USES_KEY, RunState
@@ -91,7 +92,7 @@ class RunRestoreOps(StoreBase):
             self._check_new_id(thread.messages, message_id, "message")
             fields["id"] = message_id
         if created_at is not None:
-            fields["created_at"] = v.expect_int(created_at, "created_at", minimum=0, maximum=w.MAX_TIMESTAMP)
+            fields["created_at"] = v.expect_int(created_at, "created_at", minimum=0, maximum=MAX_TIMESTAMP)
         self._settle_runs(state, thread)
         if thread.active_run_id is not None:
             raise e.ConflictStateError(
@@ -177,7 +178,7 @@ class RunRestoreOps(StoreBase):
             prompt_text=v.expect_string(prompt, "engine.prompt_text") or "",
             pending=pending,
             reads=w.count(body.get("reads", 0), "engine.reads"),
-            since=v.expect_int(body.get("since", now), "engine.since", minimum=0, maximum=w.MAX_TIMESTAMP) or 0,
+            since=v.expect_int(body.get("since", now), "engine.since", minimum=0, maximum=MAX_TIMESTAMP) or 0,
             tool_step_id=tool_step_id,
             tool_usage=w.usage(body.get("tool_usage"), "engine.tool_usage"),
             last_outputs=_strings(body.get("last_outputs"), "engine.last_outputs"),

@@ -14,7 +14,7 @@ from typing import Any
 from .. import errors as e
 from .. import models
 from .. import validation as v
-from ..ids import PREFIXES, is_valid_id
+from ..ids import MAX_TIMESTAMP, PREFIXES, is_valid_id
 from ..validation import join_param as join
 from . import run_params as rp
 from .run_state import ACTIVE_STATUSES
@@ -32,9 +32,8 @@ RUN_INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens"]
 MESSAGE_INCOMPLETE_REASONS = ["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
 #: Assistants accept up to 128 tools and a run inherits its assistant's.
 MAX_TOOLS = 128
-#: Timestamps up to the year 9999 (the control plane's clock has the same bound, so a restored run cannot sit
-#: where the clock can never reach); counts up to 2**53 - 1, which JavaScript clients still read exactly.
-MAX_TIMESTAMP = 253_402_300_799
+#: Timestamps stop at ``ids.MAX_TIMESTAMP`` (the clock's own bound, so a restored run cannot sit where the clock
+#: can never reach); counts up to 2**53 - 1, which JavaScript clients still read exactly.
 MAX_COUNT = 2**53 - 1
 
 
