@@ -153,6 +153,7 @@ GATEWAY_TIMEOUT = "Gateway timeout."
 INJECTED_FAULT = "Injected fault: HTTP {status} (scheduled through the mockserver control API)."
 FAULT_UNKNOWN_FIELDS = "Unrecognized fault field(s) in '{param}': {names}. Supported fields are: {allowed}."
 FAULT_EFFECTS = "Invalid '{param}': a fault does one thing, but got {names}. Use one of status, drop, cut_stream_after."
+FAULT_COUNTERS = "Invalid '{param}': 'fired' cannot exceed 'seen' (a fault fires only on requests it has seen)."
 FAULT_NO_EFFECT = (
     "Invalid '{param}': a fault needs an effect: status (an error answer), drop, cut_stream_after or latency_ms."
 )

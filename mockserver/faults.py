@@ -28,8 +28,10 @@ from .validation import json_type_name
 
 FIELDS = (
     "method", "path", "status", "error", "drop", "cut_stream_after", "latency_ms",
-    "times", "probability", "seed", "retry_after", "should_retry", "headers",
+    "times", "probability", "seed", "retry_after", "should_retry", "headers", "seen", "fired",
 )  # fmt: skip
+#: Counters a fault may resume from (an exported fault carries them) rather than settings: not part of its key.
+COUNTER_FIELDS = ("seen", "fired")
 METHODS = ["*", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 ERROR_FIELDS = ("message", "type", "code", "param")
 MAX_LATENCY_MS = 600_000
@@ -189,8 +191,12 @@ def parse_fault(raw: Any, param: str) -> FaultState:
         spec["should_retry"] = raw["should_retry"]
     if "headers" in raw:
         spec["headers"] = _headers(raw["headers"], f"{param}.headers")
+    seen, fired = (_int(raw.get(name, 0), f"{param}.{name}", 0, 10**12) for name in COUNTER_FIELDS)
+    if fired > seen:
+        raise e.InvalidRequestError(e.FAULT_COUNTERS.format(param=param), param=f"{param}.fired")
+    # The key (what the seeded draws hash) leaves the counters out, so a resumed fault continues its draws.
     key = json.dumps(spec, sort_keys=True)
-    return FaultState(spec=spec, methods=methods, pattern=compile_path(path), key=key)
+    return FaultState(spec=spec, methods=methods, pattern=compile_path(path), key=key, seen=seen, fired=fired)
 
 
 def action_of(spec: dict[str, Any]) -> FaultAction:

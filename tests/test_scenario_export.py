@@ -169,7 +169,7 @@ def test_export_is_a_copy_the_caller_may_edit() -> None:
     assert store.get_thread("p", thread["id"])["metadata"] == {"k": "v"}
 
 
-def test_export_includes_script_settings_and_the_rest_of_each_fault() -> None:
+def test_export_includes_script_settings_and_each_fault_with_its_counters() -> None:
     store = Store()
     store.add_script_rules("p", [{"match": {"contains": "hi"}, "reply": {"text": "hello"}}])
     store.configure_runs("p", {"strict": True})
@@ -177,7 +177,9 @@ def test_export_includes_script_settings_and_the_rest_of_each_fault() -> None:
     store.match_fault("p", "POST", "/v1/threads")
     document = export_project(store, "p")
     assert document["runs"] == {"strict": True}
-    assert document["faults"] == [{"method": "POST", "path": "/v1/threads", "status": 500, "times": 1}]
+    assert document["faults"] == [
+        {"method": "POST", "path": "/v1/threads", "status": 500, "times": 2, "seen": 1, "fired": 1}
+    ]
     copy = reload(document, "yaml")
     assert copy.list_script_rules("p") == store.list_script_rules("p")
     assert copy.run_settings("p") == store.run_settings("p")

@@ -27,7 +27,8 @@ _RUN_ONLY_DEFAULTS = {
     "incomplete_at": None,
     "incomplete_details": None,
 }
-_FAULT_STATE_KEYS = ("project", "seen", "fired", "remaining")
+#: What ``list_faults`` adds to a fault that is not part of it: the owner, and a count derived from the rest.
+_FAULT_STATE_KEYS = ("project", "remaining")
 
 
 def export_project(store: Any, project: str) -> dict[str, Any]:
@@ -136,9 +137,11 @@ def _extensions(store: Any, project: str, document: dict[str, Any]) -> None:
         for fault in store.list_faults(project):
             if fault.get("project") != project or fault.get("remaining") == 0:
                 continue
+            # Counters travel with the fault, so what is left of ``times`` and the seeded draws both continue.
             spec = {k: copy.deepcopy(v) for k, v in fault.items() if k not in _FAULT_STATE_KEYS}
-            if fault.get("remaining") is not None:
-                spec["times"] = fault["remaining"]  # what is left of it is the state
+            for counter in ("seen", "fired"):
+                if not spec.get(counter):
+                    spec.pop(counter, None)
             faults.append(spec)
         if faults:
             document["faults"] = faults
