@@ -178,3 +178,14 @@ def test_stream_cutter_sends_exactly_the_first_n_events_whatever_the_chunking(
         assert sent.count(b"event:") == after and (sent.endswith(b"\n\n") or after == 0)
     else:
         assert not cut and sent == data
+
+
+def test_a_fault_resumes_from_given_counters_and_rejects_impossible_ones() -> None:
+    from mockserver.faults import parse_fault
+
+    resumed = parse_fault({"status": 500, "times": 3, "seen": 4, "fired": 2}, "faults[0]")
+    assert (resumed.seen, resumed.fired, resumed.remaining) == (4, 2, 1)
+    assert resumed.key == parse_fault({"status": 500, "times": 3}, "faults[0]").key, "counters are not settings"
+    with pytest.raises(e.InvalidRequestError) as info:
+        parse_fault({"status": 500, "seen": 1, "fired": 2}, "faults[0]")
+    assert info.value.param == "faults[0].fired"
