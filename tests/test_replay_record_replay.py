@@ -260,4 +260,13 @@ def test_an_unreachable_upstream_is_an_openai_error_and_nothing_is_recorded(tmp_
     ):
         sdk(recorder).beta.threads.create()
     assert "could not reach the upstream" in caught.value.message
+    # A gateway failure, not the fake's own 500, and not retried by the SDK.
+    assert caught.value.status_code == 502 and caught.value.code == "upstream_unreachable"
+    assert caught.value.response.headers["x-should-retry"] == "false"
     assert not cassette.exists()
+
+
+@pytest.mark.parametrize("url", ["api.openai.com/v1", "ftp://example.com/v1", "http://", "https:///v1"])
+def test_an_unusable_upstream_url_is_refused_up_front(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ReplayConfigError, match="upstream"):
+        MockServer(cassette=tmp_path / "c.yaml", record_mode="all", upstream=url)

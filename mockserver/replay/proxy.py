@@ -25,6 +25,12 @@ _TIMEOUT = httpx.Timeout(connect=10.0, read=600.0, write=60.0, pool=10.0)
 Scope = dict[str, Any]
 
 
+class UpstreamUnreachableError(e.MockError):
+    """The proxy got no answer from upstream: a gateway failure (502), so it is not taken for a bug in the fake."""
+
+    status = 502
+
+
 @functools.lru_cache(maxsize=1)
 def _tls() -> ssl.SSLContext:
     """Building a verifying context reads the CA bundle (tens of ms): once per process, not per request."""
@@ -106,8 +112,10 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
         except httpx.HTTPError as exc:
             if not started:
                 reason = str(exc) or type(exc).__name__
-                failure = e.MockError(
-                    e.UPSTREAM_UNREACHABLE.format(url=url, reason=reason), headers={"x-should-retry": "false"}
+                failure = UpstreamUnreachableError(
+                    e.UPSTREAM_UNREACHABLE.format(url=url, reason=reason),
+                    code="upstream_unreachable",
+                    headers={"x-should-retry": "false"},
                 )
                 await error_response(failure)(scope, receive, send)
             return None

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .cassette import CassetteError, load_interactions, save
 from .matching import Matcher, Miss, describe
@@ -86,6 +87,11 @@ class ReplaySession:
             self.upstream_api_key = self.upstream_api_key or os.environ.get(UPSTREAM_KEY_ENV)
             if not self.upstream:
                 raise ReplayConfigError(f"record mode {self.mode!r} needs an upstream base URL to record from")
+            parts = urlsplit(self.upstream)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ReplayConfigError(
+                    f"upstream {self.upstream!r} is not an http(s) base URL (e.g. https://api.openai.com/v1)"
+                )
             if not self.upstream_api_key:
                 raise ReplayConfigError(f"recording needs the upstream API key in the {UPSTREAM_KEY_ENV} variable")
         try:
