@@ -27,6 +27,12 @@ try:
     CUT_ERRORS += (httpx2.HTTPError,)
 except ImportError:  # openai 2.x
     pass
+try:  # httpx2 does not map every transport error of a raw response read: httpcore2's escapes as is
+    import httpcore2
+
+    CUT_ERRORS += (httpcore2.NetworkError, httpcore2.ProtocolError)
+except ImportError:  # openai 2.x
+    pass
 
 
 @pytest.fixture(scope="module")
