@@ -143,3 +143,27 @@ def test_default_cassette_names_are_one_file_per_test(tmp_path: Path) -> None:
     assert cassette_path("named.json", test_file, "test_a") == tmp_path / "tests/cassettes/test_x/named.json"
     assert cassette_path(str(tmp_path / "abs.yaml"), test_file, "t") == tmp_path / "abs.yaml"
     assert cassette_path(None, test_file, "t") is None
+
+
+def test_same_named_tests_in_different_classes_get_their_own_cassettes(
+    inner: pytest.Pytester, upstream: MockServer
+) -> None:
+    inner.makepyfile(
+        test_classes="""
+        import pytest
+
+        pytestmark = pytest.mark.mockserver(cassette=True)
+
+        class TestAlpha:
+            def test_same(self, openai_client):
+                openai_client.beta.threads.create(metadata={"who": "alpha"})
+
+        class TestBeta:
+            def test_same(self, openai_client):
+                openai_client.beta.threads.create(metadata={"who": "beta"})
+        """
+    )
+    inner.runpytest("--record-mode=once", f"--mockserver-upstream={upstream.base_url}").assert_outcomes(passed=2)
+    folder = inner.path / "cassettes" / "test_classes"
+    assert sorted(p.name for p in folder.iterdir()) == ["TestAlpha.test_same.yaml", "TestBeta.test_same.yaml"]
+    inner.runpytest().assert_outcomes(passed=2)  # each replays its own recording

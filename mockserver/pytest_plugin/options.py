@@ -130,7 +130,9 @@ def marker_options(item: pytest.Item, defaults: Settings) -> dict[str, Any]:
             usage(f"unknown option(s) {', '.join(hints)}; known options: {', '.join(OPTIONS)}")
         options.update(mark.kwargs)
     check_types(options)
-    options["cassette"] = cassettes.cassette_path(options["cassette"], Path(str(item.path)), item.name)
+    # Class-qualified (as pytest-recording names them): same-named tests in two classes must not share a file.
+    name = ".".join([n.name for n in item.listchain() if isinstance(n, pytest.Class)] + [item.name])
+    options["cassette"] = cassettes.cassette_path(options["cassette"], Path(str(item.path)), name)
     return options
 
 
