@@ -79,3 +79,12 @@ def test_key_like_strings_are_scrubbed_and_placeholders_are_not() -> None:
     assert find_secrets(scrubbed) == []
     assert keep_headers([("Authorization", "Bearer x"), ("Content-Type", "a/b"), ("X-New-Secret", "y")],
                         frozenset({"content-type", "authorization"})) == {"content-type": "a/b"}  # fmt: skip
+
+
+def test_a_query_only_miss_reads_plainly_with_repeated_and_bracketed_names() -> None:
+    recorded = {"method": "GET", "path": "/v1/threads/t1/runs/r1/steps", "query": {"include[]": ["a.b", "c.d"]}}
+    matcher = Matcher([{"request": recorded, "response": {"status": 200}}])
+    asked = {"method": "GET", "path": "/v1/threads/t1/runs/r1/steps", "query": {"include[]": "a.b"}}
+    miss = matcher.miss(asked)
+    assert miss.line == "GET /v1/threads/t1/runs/r1/steps?include[]=a.b"
+    assert "-GET /v1/threads/t1/runs/r1/steps?include[]=a.b&include[]=c.d" in miss.diff

@@ -54,7 +54,8 @@ def request_key(request: dict[str, Any]) -> RequestKey:
 def describe(request: dict[str, Any]) -> str:
     """``METHOD /path?query`` followed by the body pretty-printed with sorted keys: what the diff compares."""
     pairs = query_pairs(request.get("query"))
-    line = f"{str(request['method']).upper()} {request['path']}" + (f"?{urlencode(pairs)}" if pairs else "")
+    query = urlencode(pairs, safe="[]")  # ``include[]=…`` as the reader knows it, not ``include%5B%5D=…``
+    line = f"{str(request['method']).upper()} {request['path']}" + (f"?{query}" if pairs else "")
     body = body_value(request.get("body"))
     if body is None:
         return line
