@@ -11,38 +11,17 @@ import pytest
 from mockserver.ids import DEFAULT_EPOCH, IdFactory
 from mockserver.server import DEFAULT_API_KEY
 
-INI = """
-[pytest]
-addopts = -p no:randomly -p no:hypothesispytest
-filterwarnings =
-    error
-    ignore:The Assistants API is deprecated:DeprecationWarning
-    ignore:deprecated$:DeprecationWarning
-    # in-process runs import the already imported plugin again
-    ignore::pytest.PytestAssertRewriteWarning
-"""
+from .pytester_support import inner_ini, warm_sdk_imports
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _warm_imports() -> None:
-    """Import what inner runs use out here: pytester unloads modules an inner run imported first, so each run
-    would import (and assertion-rewrite) the SDK's ~1,000 lazily loaded modules again."""
-    import asyncio
-
-    from mockserver import MockServer
-
-    async def use_async(server: MockServer) -> None:
-        async with server.async_client() as client:
-            await client.beta.threads.create()
-
-    with MockServer() as server, server.client() as client:
-        client.beta.threads.messages.list(thread_id=client.beta.threads.create().id)
-        asyncio.run(use_async(server))
+    warm_sdk_imports()
 
 
 @pytest.fixture
 def inner(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeini(INI)
+    pytester.makeini(inner_ini())
     return pytester
 
 

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-INI = """
-[pytest]
-addopts = -p no:randomly -p no:hypothesispytest
-filterwarnings =
-    error
-    ignore:The Assistants API is deprecated:DeprecationWarning
-    ignore:deprecated$:DeprecationWarning
-    ignore::pytest.PytestAssertRewriteWarning
-{extra}
-"""
+from .pytester_support import inner_ini, warm_sdk_imports
 
 SCENARIO = """
 version: 1
@@ -27,24 +18,12 @@ threads:
 
 @pytest.fixture(scope="module", autouse=True)
 def _warm_imports() -> None:
-    """Import what inner runs use out here: pytester unloads modules an inner run imported first, so each run
-    would import (and assertion-rewrite) the SDK's ~1,000 lazily loaded modules again."""
-    import asyncio
-
-    from mockserver import MockServer
-
-    async def use_async(server: MockServer) -> None:
-        async with server.async_client() as client:
-            await client.beta.threads.create()
-
-    with MockServer() as server, server.client() as client:
-        client.beta.threads.messages.list(thread_id=client.beta.threads.create().id)
-        asyncio.run(use_async(server))
+    warm_sdk_imports()
 
 
 @pytest.fixture
 def inner(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeini(INI.format(extra=""))
+    pytester.makeini(inner_ini())
     return pytester
 
 
@@ -113,7 +92,7 @@ def test_invalid_marks_error_at_setup_with_a_clear_message(inner: pytest.Pyteste
 
 
 def test_scenario_from_mark_and_ini_default(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI.format(extra="mockserver_fixtures_dir = fx\nmockserver_scenario = default_one"))
+    pytester.makeini(inner_ini(extra="mockserver_fixtures_dir = fx\nmockserver_scenario = default_one"))
     fixtures = pytester.mkdir("fx")
     (fixtures / "default_one.yaml").write_text(SCENARIO % "default")
     (fixtures / "other.yaml").write_text(SCENARIO % "other")
@@ -208,6 +187,6 @@ def test_cli_turns_strict_off(inner: pytest.Pytester) -> None:
     )
     inner.runpytest("--mockserver-strict=off").assert_outcomes(passed=1)
     inner.runpytest("--mockserver-strict=on").assert_outcomes(failed=1)
-    inner.makeini(INI.format(extra="mockserver_strict = false"))
+    inner.makeini(inner_ini(extra="mockserver_strict = false"))
     inner.runpytest().assert_outcomes(passed=1)
     inner.runpytest("--mockserver-strict=on").assert_outcomes(failed=1)

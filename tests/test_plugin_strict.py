@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-INI = """
-[pytest]
-addopts = -p no:randomly -p no:hypothesispytest
-filterwarnings =
-    error
-    ignore:The Assistants API is deprecated:DeprecationWarning
-    ignore:deprecated$:DeprecationWarning
-    ignore::pytest.PytestAssertRewriteWarning
-"""
+from .pytester_support import inner_ini, warm_sdk_imports
 
 OPT_OUT = (
     "To opt out: @pytest.mark.mockserver(strict=False) on the test, class or module, or `mockserver_strict = false`"
@@ -22,17 +14,12 @@ OPT_OUT = (
 
 @pytest.fixture(scope="module", autouse=True)
 def _warm_imports() -> None:
-    """Import what inner runs use out here: pytester unloads modules an inner run imported first."""
-    from mockserver import MockServer
-
-    with MockServer() as server, server.client() as client:
-        assistant = client.beta.assistants.create(model="gpt-4o")
-        client.beta.threads.create_and_run_poll(assistant_id=assistant.id, thread={})
+    warm_sdk_imports()
 
 
 @pytest.fixture
 def inner(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeini(INI)
+    pytester.makeini(inner_ini())
     return pytester
 
 

@@ -7,6 +7,8 @@ import pytest
 from mockserver.ids import DEFAULT_EPOCH, IdFactory
 from mockserver.server import DEFAULT_API_KEY
 
+from .pytester_support import inner_ini, warm_sdk_imports
+
 
 def _exact_ids_file() -> str:
     ids = IdFactory("", DEFAULT_API_KEY)
@@ -28,19 +30,12 @@ def test_exact_ids(openai_client, mockserver, n):
 
 @pytest.fixture(scope="module", autouse=True)
 def _warm_imports() -> None:
-    """Import what inner runs use out here: pytester unloads modules an inner run imported first."""
-    from mockserver import MockServer
-
-    with MockServer() as server, server.client() as client:
-        client.beta.threads.messages.list(thread_id=client.beta.threads.create().id)
+    warm_sdk_imports()
 
 
 @pytest.fixture
 def inner(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeini(
-        "[pytest]\nfilterwarnings =\n    error\n    ignore:The Assistants API is deprecated:DeprecationWarning\n"
-        "    ignore::pytest.PytestAssertRewriteWarning\n"
-    )
+    pytester.makeini(inner_ini(addopts=""))  # the run below chooses its own plugins
     pytester.makepyfile(test_ids=_exact_ids_file())
     return pytester
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .pytester_support import inner_ini
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 #: The marker line, then (blank lines allowed) a fenced python block: the block is a complete test file.
 TESTED_BLOCK = re.compile(r"<!-- tested: pytest -->\s*\n```python\n(.*?)\n```", re.S)
@@ -24,11 +26,7 @@ def test_the_readme_has_tested_examples() -> None:
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{n}" for n in range(len(BLOCKS))])
 def test_readme_example_passes(pytester: pytest.Pytester, code: str) -> None:
-    pytester.makeini(
-        "[pytest]\naddopts = -p no:randomly -p no:hypothesispytest\nfilterwarnings =\n    error\n"
-        "    ignore:The Assistants API is deprecated:DeprecationWarning\n    ignore:deprecated$:DeprecationWarning\n"
-        "    ignore::pytest.PytestAssertRewriteWarning\n"
-    )
+    pytester.makeini(inner_ini())
     pytester.makepyfile(test_readme_example=code)
     result = pytester.runpytest()
     collected = len(re.findall(r"^def test_|^async def test_", code, re.M))
