@@ -14,11 +14,21 @@ from mockserver import MockServer
 from mockserver.app import create_app
 from mockserver.store import Store
 
+from .clients import close_tracked
+from .pytester_support import inner_ini, warm_sdk_imports
+
 API_KEY = "sk-test-key"
 HEADERS = {"Authorization": f"Bearer {API_KEY}", "OpenAI-Beta": "assistants=v2"}
 #: The official schema lives beside the checkout (../shared), not in it: it is the project's reference
 #: material, shared read-only between sessions and CI, not something this repository ships or edits.
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+
+@pytest.fixture(autouse=True)
+def _close_tracked_clients() -> Iterator[None]:
+    """Close the SDK clients a test registered with ``tests.clients.tracked``."""
+    yield
+    close_tracked()
 
 
 @pytest.fixture
@@ -60,3 +70,16 @@ def async_sdk(fresh_server: MockServer) -> Iterator[Any]:
     yield client
     if not client.is_closed():
         asyncio.run(client.close())
+
+
+@pytest.fixture(scope="module")
+def warm_imports() -> None:
+    """For plugin test modules (``pytestmark = pytest.mark.usefixtures("warm_imports")``): see warm_sdk_imports."""
+    warm_sdk_imports()
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester) -> pytest.Pytester:
+    """pytester with the inner runs' shared ini written."""
+    pytester.makeini(inner_ini())
+    return pytester

@@ -1,4 +1,7 @@
-"""What the plugin tests' inner pytest runs share: their ini file and the import warm-up."""
+"""What the plugin tests' inner pytest runs share: their ini file and the import warm-up.
+
+``tests/conftest.py`` turns them into the ``inner`` and ``warm_imports`` fixtures.
+"""
 
 from __future__ import annotations
 

@@ -11,18 +11,7 @@ import pytest
 from mockserver.ids import DEFAULT_EPOCH, IdFactory
 from mockserver.server import DEFAULT_API_KEY
 
-from .pytester_support import inner_ini, warm_sdk_imports
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _warm_imports() -> None:
-    warm_sdk_imports()
-
-
-@pytest.fixture
-def inner(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeini(inner_ini())
-    return pytester
+pytestmark = pytest.mark.usefixtures("warm_imports")
 
 
 def test_two_tests_start_from_the_same_empty_state(inner: pytest.Pytester) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .pytester_support import inner_ini, warm_sdk_imports
+from .pytester_support import inner_ini
 
 SCENARIO = """
 version: 1
@@ -16,15 +16,7 @@ threads:
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _warm_imports() -> None:
-    warm_sdk_imports()
-
-
-@pytest.fixture
-def inner(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeini(inner_ini())
-    return pytester
+pytestmark = pytest.mark.usefixtures("warm_imports")
 
 
 def test_marks_merge_closest_wins_per_option(inner: pytest.Pytester) -> None:

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from .pytester_support import inner_ini, warm_sdk_imports
-
 OPT_OUT = (
     "To opt out: @pytest.mark.mockserver(strict=False) on the test, class or module, or `mockserver_strict = false`"
     " in the ini file, or --mockserver-strict=off."
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _warm_imports() -> None:
-    warm_sdk_imports()
-
-
-@pytest.fixture
-def inner(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeini(inner_ini())
-    return pytester
+pytestmark = pytest.mark.usefixtures("warm_imports")
 
 
 def test_unknown_route_fails_the_test_with_the_list_and_the_opt_out(inner: pytest.Pytester) -> None:

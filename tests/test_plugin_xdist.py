@@ -7,7 +7,7 @@ import pytest
 from mockserver.ids import DEFAULT_EPOCH, IdFactory
 from mockserver.server import DEFAULT_API_KEY
 
-from .pytester_support import inner_ini, warm_sdk_imports
+from .pytester_support import inner_ini
 
 
 def _exact_ids_file() -> str:
@@ -28,9 +28,7 @@ def test_exact_ids(openai_client, mockserver, n):
 """
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _warm_imports() -> None:
-    warm_sdk_imports()
+pytestmark = pytest.mark.usefixtures("warm_imports")
 
 
 @pytest.fixture

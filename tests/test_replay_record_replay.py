@@ -15,6 +15,8 @@ from mockserver import MockServer
 from mockserver.replay import UPSTREAM_KEY_ENV, ReplayConfigError, load_interactions
 from mockserver.replay.lint import lint_file
 
+from .clients import tracked
+
 UPSTREAM_KEY = "sk-proj-UpstreamSecretKey0123456789abcdef"
 DUMMY_KEY = "sk-dummy"
 PLANTED = "sk-svcacct-PlantedSecretInBody0123456789"
@@ -32,20 +34,9 @@ def _upstream_key(monkeypatch: pytest.MonkeyPatch, upstream: MockServer) -> None
     upstream.reset()
 
 
-_OPEN_CLIENTS: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    """Close every SDK client a test made: a pooled socket left to the garbage collector warns (an error here)."""
-    yield
-    while _OPEN_CLIENTS:
-        _OPEN_CLIENTS.pop().close()
-
-
 def sdk(server: MockServer) -> Any:
     client = server.client(api_key=DUMMY_KEY, _strict_response_validation=True)
-    _OPEN_CLIENTS.append(client)
+    tracked(client)
     return client
 
 

@@ -15,9 +15,9 @@ from mockserver import MockServer
 from mockserver.replay import UPSTREAM_KEY_ENV, load_interactions
 from mockserver.replay.cassette import save
 
+from .clients import tracked
+
 DUMMY_KEY = "sk-dummy"
-# The SDK's assistants methods warn with the bare text "deprecated" (pyproject filters the threads wording only).
-pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
 
 #: What a cut stream raises: openai 3's own httpx fork when present, else httpx's error.
 CUT_ERRORS: tuple[type[BaseException], ...] = (httpx.HTTPError, openai.APIConnectionError)
@@ -47,20 +47,9 @@ def _upstream_key(monkeypatch: pytest.MonkeyPatch, upstream: MockServer) -> None
     upstream.reset()
 
 
-_OPEN_CLIENTS: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    """Close every SDK client a test made: a pooled socket left to the garbage collector warns (an error here)."""
-    yield
-    while _OPEN_CLIENTS:
-        _OPEN_CLIENTS.pop().close()
-
-
 def sdk(server: MockServer) -> Any:
     client = server.client(api_key=DUMMY_KEY, _strict_response_validation=True)
-    _OPEN_CLIENTS.append(client)
+    tracked(client)
     return client
 
 

@@ -14,7 +14,6 @@ from mockserver.replay.lint import lint_file
 from mockserver.replay.vcr import import_vcr
 
 VCR = Path(__file__).parent / "data" / "vcr_openai_cassette.yaml"
-pytestmark = pytest.mark.filterwarnings("ignore:deprecated:DeprecationWarning")
 
 
 def vcr_bodies() -> list[Any]:

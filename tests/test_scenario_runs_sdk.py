@@ -18,6 +18,8 @@ from mockserver.remote import RemoteServer
 from mockserver.store import Store
 from tests.stub_process import StubProcess
 
+from .clients import tracked
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
 RULES = [
@@ -54,20 +56,9 @@ def everything(sdk: Any, thread_ids: list[str]) -> list[Any]:
     return out
 
 
-_OPEN: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    """Close every SDK client a test made, so no socket is left for the garbage collector to report later."""
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
-
-
 def sdk_for(server: MockServer) -> Any:
     made = server.client(_strict_response_validation=True)
-    _OPEN.append(made)
+    tracked(made)
     return made
 
 

@@ -16,18 +16,10 @@ import pytest
 from mockserver import MockServer
 from mockserver.remote import RemoteError, RemoteServer, StubUnreachableError
 
+from .clients import tracked
 from .stub_process import StubProcess
 
 KEY = "sk-cli"
-_OPEN: list[openai.OpenAI] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    """Close every SDK client a test made, so no socket is left for the garbage collector to report later."""
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +39,7 @@ def remote(stub: StubProcess) -> RemoteServer:
 
 def _sdk(stub: StubProcess, key: str = KEY) -> openai.OpenAI:
     client = openai.OpenAI(api_key=key, base_url=stub.base_url, max_retries=0, _strict_response_validation=True)
-    _OPEN.append(client)
+    tracked(client)
     return client
 
 

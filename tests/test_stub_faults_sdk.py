@@ -14,18 +14,10 @@ import pytest
 from mockserver import MockServer
 from mockserver.remote import RemoteServer
 
+from .clients import tracked
 from .stub_process import StubProcess
 
 KEY = "sk-faults"
-_OPEN: list[openai.OpenAI] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    """Close every SDK client a test made, so no socket is left for the garbage collector to report later."""
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +37,7 @@ def _client(stub: StubProcess, max_retries: int = 0) -> Any:
     client = openai.OpenAI(
         api_key=KEY, base_url=stub.base_url, max_retries=max_retries, _strict_response_validation=True
     )
-    _OPEN.append(client)
+    tracked(client)
     return client
 
 
@@ -150,7 +142,7 @@ def test_a_seeded_fraction_fails_the_same_requests_each_time(stub: StubProcess, 
 def test_faults_for_one_project_leave_others_alone(stub: StubProcess, remote: RemoteServer) -> None:
     remote.add_fault(project=KEY, path="/v1/threads", status=500)
     other = openai.OpenAI(api_key="sk-other", base_url=stub.base_url, max_retries=0)
-    _OPEN.append(other)
+    tracked(other)
     assert other.beta.threads.create().object == "thread"
     with pytest.raises(openai.InternalServerError):
         _client(stub).beta.threads.create()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import openai
@@ -15,23 +14,15 @@ import pytest
 from mockserver import MockServer
 from mockserver.remote import RemoteServer
 
+from .clients import tracked
 from .stub_process import StubProcess, start_failure
 
 KEY = "sk-restart"
-_OPEN: list[openai.OpenAI] = []
-
-
-@pytest.fixture(autouse=True)
-def _close_clients() -> Iterator[None]:
-    """Close every SDK client a test made, so no socket is left for the garbage collector to report later."""
-    yield
-    while _OPEN:
-        _OPEN.pop().close()
 
 
 def _sdk(stub: StubProcess) -> openai.OpenAI:
     client = openai.OpenAI(api_key=KEY, base_url=stub.base_url, max_retries=0, _strict_response_validation=True)
-    _OPEN.append(client)
+    tracked(client)
     return client
 
 
@@ -71,7 +62,7 @@ def test_state_survives_a_sigterm_restart_and_ids_continue_deterministically(tmp
     # The same story on a server that never restarted gives the same IDs and timestamps.
     with MockServer(seed="restart") as reference:
         client = reference.client(api_key=KEY)
-        _OPEN.append(client)
+        tracked(client)
         assert _story(client, reference) == ids
         never_restarted = client.beta.threads.create()
     assert (after_restart.id, after_restart.created_at) == (never_restarted.id, never_restarted.created_at)
