@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mockserver.scenarios import ScenarioError, load_document, load_scenario, load_text
 from mockserver.store import Store
 
-
-def errors(path: Path, **kwargs: Any) -> list[str]:
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path, cache=False, **kwargs)
-    return str(info.value).splitlines()
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    target = tmp_path / name
-    target.write_text(text, encoding="utf-8")
-    return target
+from .scenario_support import errors, write
 
 
 def apply_errors(path: Path) -> list[str]:
