@@ -17,12 +17,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import errors as e
-from .config import ServerConfig
-from .journal import Journal
-from .routes import build_routes
-from .store import Store
-from .streamcut import StreamCutter
+from mockserver.config import ServerConfig
+from mockserver.control.journal import Journal
+from mockserver.control.streamcut import StreamCutter
+from mockserver.core import errors as e
+from mockserver.routes import build_routes
+from mockserver.store import Store
 
 CONTROL_PREFIX = "/__mock__/"
 _BASE_HEADERS = [(b"openai-version", b"2020-10-01"), (b"access-control-expose-headers", b"X-Request-ID")]

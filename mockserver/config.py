@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .journal import DEFAULT_JOURNAL_LIMIT
+from mockserver.control.journal import DEFAULT_JOURNAL_LIMIT
 
 #: The bearer key clients use when none is given (the fixtures' default key, hence their state partition).
 DEFAULT_API_KEY = "sk-mockserver"

@@ -17,15 +17,15 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from .app import ServerErrors, create_app
-from .config import DEFAULT_API_KEY, ServerConfig
-from .ids import DEFAULT_EPOCH
-from .journal import Journal, JournalEntry
-from .persistence import StateFile
-from .remote import connect
-from .replay import ReplayController
-from .scenarios import ScenarioLike, export_project, resolve_scenarios
-from .store import Seeder, Store
+from mockserver.app import ServerErrors, create_app
+from mockserver.config import DEFAULT_API_KEY, ServerConfig
+from mockserver.control.journal import Journal, JournalEntry
+from mockserver.control.persistence import StateFile
+from mockserver.core.ids import DEFAULT_EPOCH
+from mockserver.remote import connect
+from mockserver.replay import ReplayController
+from mockserver.scenarios import ScenarioLike, export_project, resolve_scenarios
+from mockserver.store import Seeder, Store
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0

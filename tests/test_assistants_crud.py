@@ -9,7 +9,7 @@ import openai
 import pytest
 from starlette.testclient import TestClient
 
-from mockserver.ids import DEFAULT_EPOCH, is_valid_id
+from mockserver.core.ids import DEFAULT_EPOCH, is_valid_id
 from mockserver.store import Store
 
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver import engine
-from mockserver import errors as e
-from mockserver.engine.rules import RunContext, matches
+from mockserver import model as engine
+from mockserver.core import errors as e
+from mockserver.model.rules import RunContext, matches
 
 
 def ctx(text: str, **metadata: dict[str, str]) -> RunContext:

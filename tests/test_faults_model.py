@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver import errors as e
-from mockserver.faults import compile_path, parse_faults
+from mockserver.control.faults import compile_path, parse_faults
+from mockserver.control.streamcut import StreamCutter
+from mockserver.core import errors as e
 from mockserver.store import BASELINE_PROJECT, Store
-from mockserver.streamcut import StreamCutter
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_stream_cutter_sends_exactly_the_first_n_events_whatever_the_chunking(
 
 
 def test_a_fault_resumes_from_given_counters_and_rejects_impossible_ones() -> None:
-    from mockserver.faults import parse_fault
+    from mockserver.control.faults import parse_fault
 
     resumed = parse_fault({"status": 500, "times": 3, "seen": 4, "fired": 2}, "faults[0]")
     assert (resumed.seen, resumed.fired, resumed.remaining) == (4, 2, 1)

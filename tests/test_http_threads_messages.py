@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from mockserver.ids import DEFAULT_EPOCH, is_valid_id
+from mockserver.core.ids import DEFAULT_EPOCH, is_valid_id
 from mockserver.store import Store
 
 

@@ -5,7 +5,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.ids import PREFIXES, Clock, IdFactory, is_valid_id
+from mockserver.core.ids import PREFIXES, Clock, IdFactory, is_valid_id
 
 REAL_FORMAT = re.compile(r"^(asst|thread|msg|run|step|call)_[A-Za-z0-9]{24}$")
 

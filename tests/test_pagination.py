@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.pagination import SortedIndex
+from mockserver.core.pagination import SortedIndex
 
 
 def build(created: list[int]) -> tuple[SortedIndex, list[str]]:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver import errors as e
-from mockserver.journal import Journal
-from mockserver.persistence import StateFile, StateFileError, atomic_write, export_all, import_all
+from mockserver.control.journal import Journal
+from mockserver.control.persistence import StateFile, StateFileError, atomic_write, export_all, import_all
+from mockserver.core import errors as e
 from mockserver.store import Store
 
 

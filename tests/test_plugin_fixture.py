@@ -8,7 +8,7 @@ import sys
 import openai
 import pytest
 
-from mockserver.ids import DEFAULT_EPOCH, IdFactory
+from mockserver.core.ids import DEFAULT_EPOCH, IdFactory
 from mockserver.server import DEFAULT_API_KEY
 
 pytestmark = pytest.mark.usefixtures("warm_imports")

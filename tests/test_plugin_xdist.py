@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.ids import DEFAULT_EPOCH, IdFactory
+from mockserver.core.ids import DEFAULT_EPOCH, IdFactory
 from mockserver.server import DEFAULT_API_KEY
 
 from .pytester_support import inner_ini

@@ -10,7 +10,7 @@ from openai.types.beta.threads import Run
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
-from mockserver.ids import DEFAULT_EPOCH
+from mockserver.core.ids import DEFAULT_EPOCH
 from mockserver.store import Store
 
 from .conftest import HEADERS

@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver import errors as e
+from mockserver.core import errors as e
 from mockserver.store import Store
-from mockserver.store.run_state import ACTIVE_STATUSES
+from mockserver.surfaces.assistants.runs.state import ACTIVE_STATUSES
 
 P = "p"
 ALLOWED = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from mockserver.ids import DEFAULT_EPOCH, is_valid_id
+from mockserver.core.ids import DEFAULT_EPOCH, is_valid_id
 from mockserver.store import Store
 
 from .runs_helpers import WEATHER_RULE, call_ids, get_run, ok, setup_thread, start_run

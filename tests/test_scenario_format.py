@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockserver import models
-from mockserver.ids import PREFIXES, is_valid_id
+from mockserver.core.ids import PREFIXES, is_valid_id
 from mockserver.scenarios import (
     ScenarioError,
     dump,
@@ -26,10 +25,11 @@ from mockserver.scenarios import (
 )
 from mockserver.scenarios.validate import SUPPORTED_KEYWORDS
 from mockserver.store import Store
-from mockserver.store.assistants import ASSISTANT_FIELDS
-from mockserver.store.messages import MESSAGE_CREATE_FIELDS
-from mockserver.store.run_restore import ENGINE_KEYS, MESSAGE_RUN_FIELDS
-from mockserver.store.threads import THREAD_CREATE_FIELDS
+from mockserver.surfaces.assistants import shapes as models
+from mockserver.surfaces.assistants.assistants import ASSISTANT_FIELDS
+from mockserver.surfaces.assistants.messages import MESSAGE_CREATE_FIELDS
+from mockserver.surfaces.assistants.runs.restore import ENGINE_KEYS, MESSAGE_RUN_FIELDS
+from mockserver.surfaces.assistants.threads import THREAD_CREATE_FIELDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

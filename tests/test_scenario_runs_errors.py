@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from mockserver.errors import ConflictStateError, InvalidRequestError, MockError
+from mockserver.core.errors import ConflictStateError, InvalidRequestError, MockError
 from mockserver.scenarios import ScenarioError, export_project, load_document, load_scenario
 from mockserver.store import Store
 

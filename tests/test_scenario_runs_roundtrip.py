@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from mockserver.errors import MockError
+from mockserver.core.errors import MockError
 from mockserver.scenarios import dump, export_project, load_text
 from mockserver.store import Store
 

@@ -13,7 +13,7 @@ import openai
 import pytest
 
 from mockserver import MockServer
-from mockserver.persistence import export_all, import_all
+from mockserver.control.persistence import export_all, import_all
 from mockserver.remote import RemoteServer
 from mockserver.store import Store
 from tests.stub_process import StubProcess

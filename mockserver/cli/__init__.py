@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from . import replay, scenario, serve
+from mockserver.cli import replay, scenario, serve
 
 #: (register(subparsers)) for each subcommand module; each sets ``func`` on its parser.
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [

@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..replay import UPSTREAM_KEY_ENV, CassetteError
-from ..replay.lint import cassette_files, lint_paths
-from ..replay.session import RECORD_MODES, TIMINGS
-from ..replay.vcr import import_vcr
-from . import serve
+from mockserver.cli import serve
+from mockserver.replay import UPSTREAM_KEY_ENV, CassetteError
+from mockserver.replay.lint import cassette_files, lint_paths
+from mockserver.replay.session import RECORD_MODES, TIMINGS
+from mockserver.replay.vcr import import_vcr
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,8 +17,8 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from ..scenarios import ScenarioError, dump, export_project, load_scenario, save
-from ..store import Store
+from mockserver.scenarios import ScenarioError, dump, export_project, load_scenario, save
+from mockserver.store import Store
 
 #: Project name used when exporting scenario files (any name gives the same IDs: they are minted in the baseline).
 FILE_EXPORT_PROJECT = "export"

@@ -14,12 +14,12 @@ import threading
 from types import FrameType
 from typing import Any
 
-from ..config import ServerConfig
-from ..journal import DEFAULT_JOURNAL_LIMIT
-from ..persistence import StateFileError
-from ..replay import ReplayConfigError
-from ..scenarios import ScenarioError
-from ..server import MockServer, ServerStartError
+from mockserver.config import ServerConfig
+from mockserver.control.journal import DEFAULT_JOURNAL_LIMIT
+from mockserver.control.persistence import StateFileError
+from mockserver.replay import ReplayConfigError
+from mockserver.scenarios import ScenarioError
+from mockserver.server import MockServer, ServerStartError
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 LOG_LEVELS = ["critical", "error", "warning", "info", "debug"]

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import options as _options
-from .handle import MockServerFixture
-from .options import MARKER, fixture_options, marker_options
-from .starting_state import InlineCache as _InlineCache
+from mockserver.pytest_plugin import options as _options
+from mockserver.pytest_plugin.handle import MockServerFixture
+from mockserver.pytest_plugin.options import MARKER, fixture_options, marker_options
+from mockserver.pytest_plugin.starting_state import InlineCache as _InlineCache
 
 if TYPE_CHECKING:
-    from ..server import MockServer
+    from mockserver.server import MockServer
 
 __all__ = ["MARKER", "MockServerFixture", "fixture_options", "marker_options"]
 
@@ -79,7 +79,7 @@ def mockserver_session(pytestconfig: pytest.Config) -> Iterator[MockServer]:
     Its state is NOT reset between tests: prefer the ``mockserver`` fixture. Use this one only in your own
     session-scoped fixtures that need the URL.
     """
-    from ..server import MockServer
+    from mockserver.server import MockServer
 
     settings = _options.settings(pytestconfig)
     server = MockServer(seed=settings.seed, fixtures_dir=settings.fixtures_dir)

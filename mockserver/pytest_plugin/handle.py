@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import starting_state, strict
-from .environment import SdkEnvironment
+from mockserver.pytest_plugin import starting_state, strict
+from mockserver.pytest_plugin.environment import SdkEnvironment
 
 if TYPE_CHECKING:
-    from ..journal import JournalEntry
-    from ..server import MockServer
+    from mockserver.control.journal import JournalEntry
+    from mockserver.server import MockServer
 
 
 class MockServerFixture:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from ..config import DEFAULT_API_KEY
+from mockserver.config import DEFAULT_API_KEY
 
 MARKER = "mockserver"
 MARKER_HELP = (
@@ -89,7 +89,7 @@ def settings(config: pytest.Config) -> Settings:
 
 def fixture_options(**overrides: Any) -> dict[str, Any]:
     """Every option at its built-in default, with ``overrides`` (checked): for driving the fixture without pytest."""
-    from ..replay import pytest_support as cassettes
+    from mockserver.replay import pytest_support as cassettes
 
     options: dict[str, Any] = {
         "scenario": None,
@@ -105,7 +105,7 @@ def fixture_options(**overrides: Any) -> dict[str, Any]:
 
 def marker_options(item: pytest.Item, defaults: Settings) -> dict[str, Any]:
     """The test's options: suite defaults, then module, class and test marks (the closest mark wins per option)."""
-    from ..replay import pytest_support as cassettes
+    from mockserver.replay import pytest_support as cassettes
 
     upstream = str(item.config.getoption("mockserver_upstream") or item.config.getini("mockserver_upstream"))
     options: dict[str, Any] = {
@@ -138,7 +138,7 @@ def marker_options(item: pytest.Item, defaults: Settings) -> dict[str, Any]:
 
 def check_types(options: dict[str, Any]) -> None:
     """Fail with ``option NAME= must be ...`` for the first option of the wrong type or value."""
-    from ..replay import pytest_support as cassettes
+    from mockserver.replay import pytest_support as cassettes
 
     checks: dict[str, tuple[Callable[[Any], bool], str]] = {
         "strict": (lambda v: isinstance(v, bool), "True or False"),

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .options import usage
+from mockserver.pytest_plugin.options import usage
 
 if TYPE_CHECKING:
-    from ..scenarios import Scenario
-    from ..server import MockServer
+    from mockserver.scenarios import Scenario
+    from mockserver.server import MockServer
 
 #: ``id(spec) -> (spec, resolved)``: the entry keeps ``spec`` alive, so its id cannot be reused by another object.
 InlineCache = dict[int, tuple[Any, Any]]
@@ -30,8 +30,8 @@ PROJECT_OPTIONS = (
 
 def scenarios(spec: Any, fixtures_dir: Path | None, inline: InlineCache) -> list[Scenario]:
     """The scenarios ``spec`` names; a failure to load fails the test at setup with the loader's explanation."""
-    from ..errors import MockError
-    from ..scenarios import resolve_scenarios
+    from mockserver.core.errors import MockError
+    from mockserver.scenarios import resolve_scenarios
 
     cached = inline.get(id(spec))
     if cached is not None and cached[0] is spec:
@@ -57,8 +57,8 @@ def use_scenarios(server: MockServer, wanted: list[Scenario]) -> None:
 
 def apply_options(server: MockServer, project: str, options: dict[str, Any]) -> None:
     """Clock, run settings, script rules and faults for ``project``, then the test's cassette."""
-    from ..errors import MockError
-    from ..replay import pytest_support as cassettes
+    from mockserver.core.errors import MockError
+    from mockserver.replay import pytest_support as cassettes
 
     store = server.store
     for name, operation in PROJECT_OPTIONS:

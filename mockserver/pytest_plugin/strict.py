@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..journal import JournalEntry
-    from ..server import MockServer
+    from mockserver.control.journal import JournalEntry
+    from mockserver.server import MockServer
 
 OPT_OUT = (
     "To opt out: @pytest.mark.mockserver(strict=False) on the test, class or module, "
@@ -24,7 +24,7 @@ def problems(
     server: MockServer, project: str, options: dict[str, Any], errors_start: int, requests: Sequence[JournalEntry]
 ) -> list[str]:
     """Server errors since ``errors_start``, unknown routes among ``requests``, cassette and script misses."""
-    from ..replay import pytest_support as cassettes
+    from mockserver.replay import pytest_support as cassettes
 
     found = [
         f"server error (a bug in mockserver) answering {err['method']} {err['path']}:\n"

@@ -7,9 +7,16 @@
 
 from __future__ import annotations
 
-from .cassette import CassetteError, load_interactions
-from .matching import Miss
-from .session import RECORD_MODES, UPSTREAM_KEY_ENV, ReplayConfigError, ReplayController, ReplayReport, ReplaySession
+from mockserver.replay.cassette import CassetteError, load_interactions
+from mockserver.replay.matching import Miss
+from mockserver.replay.session import (
+    RECORD_MODES,
+    UPSTREAM_KEY_ENV,
+    ReplayConfigError,
+    ReplayController,
+    ReplayReport,
+    ReplaySession,
+)
 
 __all__ = [
     "RECORD_MODES",

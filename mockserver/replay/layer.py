@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .. import errors as e
-from ..app import CONTROL_PREFIX, error_response
-from .matching import query_mapping, query_pairs
-from .proxy import cut_connection, forward
-from .scrub import REQUEST_HEADERS, keep_headers, scrub_pairs, scrub_text
-from .session import ReplayController, ReplaySession
-from .wire import decode_body, encode_body, render_event
+from mockserver.app import CONTROL_PREFIX, error_response
+from mockserver.core import errors as e
+from mockserver.replay.matching import query_mapping, query_pairs
+from mockserver.replay.proxy import cut_connection, forward
+from mockserver.replay.scrub import REQUEST_HEADERS, keep_headers, scrub_pairs, scrub_text
+from mockserver.replay.session import ReplayController, ReplaySession
+from mockserver.replay.wire import decode_body, encode_body, render_event
 
 Scope = dict[str, Any]
 

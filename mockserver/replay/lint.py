@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cassette import CassetteError, parse_document, validate
-from .scrub import credential_headers, find_secrets
-from .session import UPSTREAM_KEY_ENV
+from mockserver.replay.cassette import CassetteError, parse_document, validate
+from mockserver.replay.scrub import credential_headers, find_secrets
+from mockserver.replay.session import UPSTREAM_KEY_ENV
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from .wire import body_value
+from mockserver.replay.wire import body_value
 
 RequestKey = tuple[str, str, tuple[tuple[str, str], ...], str]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .session import RECORD_MODES, ReplayConfigError, ReplayController
+from mockserver.replay.session import RECORD_MODES, ReplayConfigError, ReplayController
 
 OPTIONS = ("cassette", "record_mode", "hybrid", "fail_on_unused", "upstream")
 DEFAULT_UPSTREAM = "https://api.openai.com/v1"

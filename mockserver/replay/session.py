@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .cassette import CassetteError, load_interactions, save
-from .matching import Matcher, Miss, describe
+from mockserver.replay.cassette import CassetteError, load_interactions, save
+from mockserver.replay.matching import Matcher, Miss, describe
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 TIMINGS = ("immediate", "recorded")

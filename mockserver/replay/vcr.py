@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .cassette import CassetteError, save
-from .matching import query_mapping, query_pairs
-from .scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers, scrub_pairs, scrub_text
-from .wire import encode_body, parse_stream
+from mockserver.replay.cassette import CassetteError, save
+from mockserver.replay.matching import query_mapping, query_pairs
+from mockserver.replay.scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers, scrub_pairs, scrub_text
+from mockserver.replay.wire import encode_body, parse_stream
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

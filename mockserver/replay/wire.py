@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .scrub import scrub_text, scrub_value
+from mockserver.replay.scrub import scrub_text, scrub_value
 
 #: json.dumps options for each printing style we can reproduce exactly.
 _STYLES: dict[str, dict[str, Any]] = {

@@ -11,10 +11,10 @@ The format is described by ``schema.json`` (shipped in this package) and docs/sc
 
 from __future__ import annotations
 
-from .apply import Scenario
-from .cache import CACHE
-from .export import dump, dump_json, dump_yaml, export_project, save
-from .loader import (
+from mockserver.scenarios.apply import Scenario
+from mockserver.scenarios.cache import CACHE
+from mockserver.scenarios.export import dump, dump_json, dump_yaml, export_project, save
+from mockserver.scenarios.loader import (
     FIXTURES_ENV,
     ScenarioLike,
     fixtures_path,
@@ -25,7 +25,7 @@ from .loader import (
     resolve_scenarios,
     validate_document,
 )
-from .validate import Problem, ScenarioError, schema
+from mockserver.scenarios.validate import Problem, ScenarioError, schema
 
 __all__ = [
     "CACHE",

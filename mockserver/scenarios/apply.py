@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import errors as e
-from .validate import Problem, ScenarioError, join
+from mockserver.core import errors as e
+from mockserver.scenarios.validate import Problem, ScenarioError, join
 
 #: Document sections whose content is handed to a store operation as a whole: section -> operation.
 SECTION_OPS = {"script": "add_script_rules", "runs": "configure_runs", "faults": "add_faults"}

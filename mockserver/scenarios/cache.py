@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from .apply import Scenario
+from mockserver.scenarios.apply import Scenario
 
 _Stamp = tuple[tuple[str, int, int], ...]
 

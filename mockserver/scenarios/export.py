@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from .. import models
-from .validate import Problem, ScenarioError
+from mockserver.scenarios.validate import Problem, ScenarioError
+from mockserver.surfaces.assistants import shapes as models
 
 #: Message fields only a run sets, with the values a message created by a request has.
 _RUN_ONLY_DEFAULTS = {
@@ -149,7 +149,7 @@ def _extensions(store: Any, project: str, document: dict[str, Any]) -> None:
 
 def _default_run_settings() -> dict[str, Any]:
     try:
-        from ..store.run_state import DEFAULT_SETTINGS
+        from mockserver.surfaces.assistants.runs.state import DEFAULT_SETTINGS
     except ImportError:  # pragma: no cover - before the runs feature exists
         return {}
     return dict(DEFAULT_SETTINGS)

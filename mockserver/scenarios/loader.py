@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
-from .apply import Scenario
-from .cache import CACHE
-from .parse import parse_json, parse_yaml, structure_problems, yaml_lines
-from .validate import Problem, ScenarioError, check, join, same
+from mockserver.scenarios.apply import Scenario
+from mockserver.scenarios.cache import CACHE
+from mockserver.scenarios.parse import parse_json, parse_yaml, structure_problems, yaml_lines
+from mockserver.scenarios.validate import Problem, ScenarioError, check, join, same
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 FIXTURES_ENV = "MOCKSERVER_FIXTURES_DIR"

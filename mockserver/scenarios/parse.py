@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .validate import Problem, ScenarioError, join
+from mockserver.scenarios.validate import Problem, ScenarioError, join
 
 #: Deepest nesting a document may have: far beyond any API object, well within Python's recursion limit (the store
 #: and the JSON encoder walk values recursively).

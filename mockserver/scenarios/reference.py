@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .validate import schema
+from mockserver.scenarios.validate import schema
 
 START = "<!-- reference:start (generated from mockserver/scenarios/schema.json; do not edit by hand) -->"
 END = "<!-- reference:end -->"

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .. import errors as e
+from mockserver.core import errors as e
 
 #: Keywords the interpreter understands; anything else in the schema would be silently ignored.
 SUPPORTED_KEYWORDS = frozenset(
@@ -58,7 +58,7 @@ class Problem:
 class ScenarioError(e.InvalidRequestError):
     """A scenario that cannot be loaded or applied. ``problems`` lists every issue found, one per line in ``str``.
 
-    An :class:`~mockserver.errors.InvalidRequestError`, so a control endpoint that applies scenarios answers
+    An :class:`~mockserver.core.errors.InvalidRequestError`, so a control endpoint that applies scenarios answers
     400 with the text instead of a 500.
     """
 

@@ -1,0 +1,241 @@
+"""Script rules: parsing (with the location of every mistake) and matching a run against them.
+
+A rule is a plain dict (so it round-trips through scenario files and HTTP unchanged)::
+
+    {"name": "weather",
+     "match": {"contains": "weather", "assistant_metadata": {"team": "support"}},
+     "reply": {"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]},
+     "then": [{"text": "It is sunny in {{output}}."}],
+     "times": 1}
+
+``parse_rules`` returns the rules normalized: ``then`` always a list, tool-call ``arguments`` always a JSON
+string, every reply with exactly one kind. docs/runs.md describes the format.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.core import errors as e
+from mockserver.core import validation as v
+
+RULE_FIELDS = ("name", "match", "reply", "then", "times")
+TEXT_CONDITIONS = ("equals", "contains", "regex")
+METADATA_CONDITIONS = ("assistant_metadata", "thread_metadata", "run_metadata")
+MATCH_FIELDS = (*TEXT_CONDITIONS, "assistant_id", *METADATA_CONDITIONS)
+REPLY_KINDS = ("text", "tool_calls", "fail", "incomplete", "expire")
+FAIL_CODES = ["server_error", "rate_limit_exceeded", "invalid_prompt"]
+INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens"]
+ANNOTATION_TYPES = ["file_citation", "file_path"]
+DEFAULT_FAILURE = "Sorry, something went wrong."
+
+
+def parse_rules(rules: Any, param: str = "script") -> list[dict[str, Any]]:
+    items = v.expect_array(rules, param) or []
+    return [parse_rule(rule, f"{param}[{i}]") for i, rule in enumerate(items)]
+
+
+def parse_rule(rule: Any, param: str) -> dict[str, Any]:
+    v.expect_object(rule, param)
+    _reject_unknown(rule, RULE_FIELDS, param)
+    parsed: dict[str, Any] = {}
+    name = v.expect_string(rule.get("name"), f"{param}.name", nullable=True)
+    if name is not None:
+        parsed["name"] = name
+    parsed["match"] = _parse_match(rule.get("match"), f"{param}.match")
+    parsed["reply"] = parse_reply(v.require(rule, "reply", param), f"{param}.reply")
+    then = rule.get("then")
+    if isinstance(then, (dict, str)):
+        then = [then]
+    then_items = v.expect_array(then, f"{param}.then", nullable=True) or []
+    parsed["then"] = [parse_reply(item, f"{param}.then[{i}]") for i, item in enumerate(then_items)]
+    times = v.expect_int(rule.get("times"), f"{param}.times", nullable=True, minimum=1)
+    if times is not None:
+        parsed["times"] = times
+    return parsed
+
+
+def _reject_unknown(body: Mapping[str, Any], allowed: tuple[str, ...], param: str) -> None:
+    unknown = [k for k in body if k not in allowed]
+    if unknown:
+        raise e.InvalidRequestError(
+            e.SCRIPT_UNKNOWN_FIELD.format(param=param, name=unknown[0], allowed=", ".join(allowed)),
+            param=f"{param}.{unknown[0]}",
+        )
+
+
+def _parse_match(match: Any, param: str) -> dict[str, Any]:
+    conditions = v.expect_object(match, param, nullable=True) or {}
+    _reject_unknown(conditions, MATCH_FIELDS, param)
+    parsed: dict[str, Any] = {}
+    for key in TEXT_CONDITIONS:
+        if key in conditions:
+            text = v.expect_string(conditions[key], f"{param}.{key}") or ""
+            if key == "regex":
+                try:
+                    re.compile(text)
+                except re.error as exc:
+                    raise e.InvalidRequestError(
+                        e.SCRIPT_BAD_REGEX.format(param=f"{param}.regex", error=exc), param=f"{param}.regex"
+                    ) from None
+            parsed[key] = text
+    if "assistant_id" in conditions:
+        parsed["assistant_id"] = v.expect_string(conditions["assistant_id"], f"{param}.assistant_id")
+    for key in METADATA_CONDITIONS:
+        if key in conditions:
+            parsed[key] = v.check_metadata(conditions[key], f"{param}.{key}")
+    return parsed
+
+
+def parse_reply(reply: Any, param: str) -> dict[str, Any]:
+    """One turn of the scripted model: exactly one of text, tool_calls, fail, incomplete, expire."""
+    if isinstance(reply, str):
+        return {"text": reply, "annotations": []}
+    v.expect_object(reply, param)
+    # An ``incomplete`` reply may carry the partial ``text`` it was cut short at.
+    kinds = [k for k in REPLY_KINDS if k in reply and not (k == "text" and "incomplete" in reply)]
+    if len(kinds) != 1:
+        raise e.InvalidRequestError(e.SCRIPT_REPLY_KIND.format(param=param, found=len(kinds)), param=param)
+    kind = kinds[0]
+    if kind == "text":
+        _reject_unknown(reply, ("text", "annotations"), param)
+        text = v.expect_string(reply["text"], f"{param}.text") or ""
+        notes = v.expect_array(reply.get("annotations"), f"{param}.annotations", nullable=True) or []
+        return {
+            "text": text,
+            "annotations": [_annotation(a, text, f"{param}.annotations[{i}]") for i, a in enumerate(notes)],
+        }
+    if kind == "tool_calls":
+        _reject_unknown(reply, ("tool_calls",), param)
+        calls = v.expect_array(reply["tool_calls"], f"{param}.tool_calls") or []
+        if not calls:
+            raise e.InvalidRequestError(e.EMPTY_ARRAY.format(param=f"{param}.tool_calls"), param=f"{param}.tool_calls")
+        return {"tool_calls": [_tool_call(c, f"{param}.tool_calls[{i}]") for i, c in enumerate(calls)]}
+    if kind == "fail":
+        _reject_unknown(reply, ("fail",), param)
+        fail = reply["fail"]
+        if fail is True or fail is None:
+            fail = {}
+        if isinstance(fail, str):
+            fail = {"message": fail}
+        v.expect_object(fail, f"{param}.fail")
+        _reject_unknown(fail, ("code", "message"), f"{param}.fail")
+        code = v.expect_enum(fail.get("code"), FAIL_CODES, f"{param}.fail.code", nullable=True) or "server_error"
+        message = v.expect_string(fail.get("message"), f"{param}.fail.message", nullable=True) or DEFAULT_FAILURE
+        return {"fail": {"code": code, "message": message}}
+    if kind == "incomplete":
+        _reject_unknown(reply, ("incomplete", "text"), param)
+        reason = reply["incomplete"]
+        if reason is True:
+            reason = "max_completion_tokens"
+        reason = v.expect_enum(reason, INCOMPLETE_REASONS, f"{param}.incomplete")
+        text = v.expect_string(reply.get("text"), f"{param}.text", nullable=True) or ""
+        return {"incomplete": reason, "text": text}
+    _reject_unknown(reply, ("expire",), param)
+    if reply["expire"] is not True:
+        raise v.type_error(reply["expire"], "true", f"{param}.expire")
+    return {"expire": True}
+
+
+def _annotation(note: Any, text: str, param: str) -> dict[str, Any]:
+    """``{"type": "file_citation"|"file_path", "text": "<substring of the reply>", "file_id": "file-..."}``."""
+    v.expect_object(note, param)
+    # The normalized form (what list_script_rules returns, so exports round-trip) is accepted as well.
+    _reject_unknown(note, ("type", "text", "file_id", *ANNOTATION_TYPES, "start_index", "end_index"), param)
+    kind = v.expect_enum(note.get("type", "file_citation"), ANNOTATION_TYPES, f"{param}.type") or "file_citation"
+    marker = v.expect_string(v.require(note, "text", param), f"{param}.text") or ""
+    nested = note.get(kind) if isinstance(note.get(kind), dict) else {}
+    file_id = v.expect_string(v.require({**nested, **note}, "file_id", param), f"{param}.file_id") or ""
+    start = text.find(marker) if marker else -1
+    if start < 0:
+        raise e.InvalidRequestError(
+            e.SCRIPT_ANNOTATION_TEXT.format(param=f"{param}.text", text=marker), param=f"{param}.text"
+        )
+    return {
+        "type": kind,
+        "text": marker,
+        kind: {"file_id": file_id},
+        "start_index": start,
+        "end_index": start + len(marker),
+    }
+
+
+def _tool_call(call: Any, param: str) -> dict[str, Any]:
+    v.expect_object(call, param)
+    _reject_unknown(call, ("name", "arguments"), param)
+    name = v.expect_string(v.require(call, "name", param), f"{param}.name") or ""
+    arguments = call.get("arguments", {})
+    if not isinstance(arguments, str):
+        arguments = json.dumps(v.expect_object(arguments, f"{param}.arguments"), separators=(",", ":"))
+    return {"name": name, "arguments": arguments}
+
+
+# -- matching ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a rule can look at: the last user message and the run's assistant, thread and run."""
+
+    text: str
+    assistant: Mapping[str, Any]
+    thread: Mapping[str, Any]
+    run: Mapping[str, Any]
+
+
+def rule_name(rule: Mapping[str, Any], index: int) -> str:
+    return str(rule.get("name") or f"script[{index}]")
+
+
+def matches(rule: Mapping[str, Any], ctx: RunContext) -> bool:
+    match = rule["match"]
+    if "equals" in match and ctx.text.strip() != match["equals"].strip():
+        return False
+    if "contains" in match and match["contains"] not in ctx.text:
+        return False
+    if "regex" in match and re.search(match["regex"], ctx.text) is None:
+        return False
+    if "assistant_id" in match and ctx.assistant.get("id") != match["assistant_id"]:
+        return False
+    for key, source in (
+        ("assistant_metadata", ctx.assistant),
+        ("thread_metadata", ctx.thread),
+        ("run_metadata", ctx.run),
+    ):
+        wanted = match.get(key)
+        if wanted and any((source.get("metadata") or {}).get(k) != val for k, val in wanted.items()):
+            return False
+    return True
+
+
+def find_rule(
+    rules: list[dict[str, Any]], uses: Mapping[str, int], ctx: RunContext
+) -> tuple[int, dict[str, Any]] | None:
+    """The first rule (in the order added) that matches and still has uses left."""
+    for index, rule in enumerate(rules):
+        if "times" in rule and uses.get(rule_name(rule, index), 0) >= rule["times"]:
+            continue
+        if matches(rule, ctx):
+            return index, rule
+    return None
+
+
+def describe_match(match: Mapping[str, Any]) -> str:
+    if not match:
+        return "matches anything"
+    return ", ".join(f"{key} {json.dumps(value, ensure_ascii=False)}" for key, value in match.items())
+
+
+def closest_rules(rules: list[dict[str, Any]], ctx: RunContext, limit: int = 3) -> list[str]:
+    """Rules ranked by how close their text condition is to the message, described for an error message."""
+    scored = []
+    for index, rule in enumerate(rules):
+        pattern = next((rule["match"][k] for k in TEXT_CONDITIONS if k in rule["match"]), "")
+        score = difflib.SequenceMatcher(None, pattern.lower(), ctx.text.lower()).ratio() if pattern else 0.0
+        scored.append((-score, index, f"'{rule_name(rule, index)}' ({describe_match(rule['match'])})"))
+    return [text for _, _, text in sorted(scored)[:limit]]

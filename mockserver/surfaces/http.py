@@ -1,0 +1,59 @@
+"""Request parsing shared by every API route: beta header, JSON body, the store and project of a request."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from mockserver.core import errors as e
+from mockserver.core import wirejson
+from mockserver.core.validation import json_type_name
+from mockserver.store import Store
+
+
+class JSONResponse(Response):
+    """Compact JSON; the real API pretty-prints, which no client can tell apart."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return wirejson.dumps(content)
+
+
+def api_context(request: Request) -> tuple[Store, str]:
+    """The store and project for an Assistants request, after the beta-header check (auth ran earlier)."""
+    beta = request.headers.get("openai-beta")
+    if beta is None or "assistants=v2" not in beta:
+        if beta is not None and "assistants=v1" in beta:
+            raise e.InvalidRequestError(e.OLD_BETA, code="invalid_beta")
+        raise e.InvalidRequestError(e.MISSING_BETA, code="invalid_beta")
+    return request.app.state.store, request.scope["mockserver.project"]
+
+
+async def json_body(request: Request, *checks: Callable[[], object]) -> dict[str, Any]:
+    """The request's JSON object (``{}`` when empty).
+
+    A body that does not parse is a body error, and body errors come after path and existence errors: so
+    ``checks`` (thunks that raise those) run first when the body is bad.
+    """
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+        if isinstance(body, dict):
+            return body
+        error = e.InvalidRequestError(e.BODY_NOT_OBJECT.format(actual=json_type_name(body)))
+    except (ValueError, RecursionError):  # RecursionError: nesting too deep for the parser
+        error = e.InvalidRequestError(e.INVALID_JSON)
+    for check in checks:
+        check()
+    raise error
+
+
+def query_params(request: Request) -> dict[str, str]:
+    return dict(request.query_params)
