@@ -9,26 +9,47 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ID_BODY_LENGTH = 24
 
-#: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
-PREFIXES = {
-    "assistant": "asst_",
-    "thread": "thread_",
-    "message": "msg_",
-    "run": "run_",
-    "step": "step_",
-    "call": "call_",
-    "vector_store": "vs_",
+
+
+@dataclass(frozen=True)
+class IdFormat:
+    """How one kind of object's IDs look: ``prefix`` then ``length`` characters of ``alphabet``."""
+
+    prefix: str
+    length: int = ID_BODY_LENGTH
+    #: ``base62`` (letters and digits, the Assistants form) or ``hex`` (lowercase, the Responses form).
+    alphabet: str = "base62"
+
+
+#: Object kind -> the form of its IDs. A surface that mints a new kind of id adds it here (one line): the kind
+#: names its counter, so adding a kind never shifts another kind's IDs.
+KINDS: dict[str, IdFormat] = {
+    "assistant": IdFormat("asst_"),
+    "thread": IdFormat("thread_"),
+    "message": IdFormat("msg_"),
+    "run": IdFormat("run_"),
+    "step": IdFormat("step_"),
+    "call": IdFormat("call_"),
+    "vector_store": IdFormat("vs_"),
 }
-_ID_RE = re.compile(rf"^[A-Za-z0-9]{{{ID_BODY_LENGTH}}}$")
+#: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
+PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}
+_ID_RES = {
+    kind: re.compile(rf"^[{'A-Za-z0-9' if form.alphabet == 'base62' else '0-9a-f'}]{{{form.length}}}$")
+    for kind, form in KINDS.items()
+}
 
 #: 2025-01-01T00:00:00Z: the default start of every project's clock.
 DEFAULT_EPOCH = 1735689600
 #: 9999-12-31T23:59:59Z: the latest time the clock or a seeded object may carry (every client's date types hold it).
 MAX_TIMESTAMP = 253_402_300_799
+#: The largest count a seeded object or counter may carry: exact in every JSON reader (JavaScript's 2**53-1).
+MAX_COUNT = 2**53 - 1
 
 
 #: Maps each byte to an alphanumeric character (byte % 62): one ``bytes.translate`` per id, no big-int maths.
@@ -42,7 +63,7 @@ def _base62(digest: bytes, length: int) -> str:
 def is_valid_id(object_id: str, kind: str) -> bool:
     """True if ``object_id`` has the real format for ``kind``: prefix plus 24 alphanumerics."""
     prefix = PREFIXES[kind]
-    return object_id.startswith(prefix) and bool(_ID_RE.match(object_id[len(prefix) :]))
+    return object_id.startswith(prefix) and bool(_ID_RES[kind].match(object_id[len(prefix) :]))
 
 
 class IdFactory:
@@ -57,11 +78,13 @@ class IdFactory:
         self._counters: dict[str, int] = {}
 
     def new(self, kind: str) -> str:
-        prefix = PREFIXES[kind]
+        form = KINDS[kind]
         n = self._counters.get(kind, 0) + 1
         self._counters[kind] = n
         digest = hashlib.sha256(f"{self._salt}{kind}\x00{n}".encode()).digest()
-        return prefix + _base62(digest, ID_BODY_LENGTH)
+        if form.alphabet == "hex":
+            return form.prefix + (digest + hashlib.sha256(digest).digest()).hex()[: form.length]
+        return form.prefix + _base62(digest, form.length)
 
     def request_id(self) -> str:
         """``req_`` plus 32 lowercase hex characters, as in real ``x-request-id`` headers."""

@@ -1,45 +1,67 @@
-"""The store's skeleton: projects, locking, reset and the baseline every project starts from."""
+"""The store's skeleton: projects, the lock, reset, the baseline every project starts from, and the base class of
+every surface's operations.
+
+A project's state is a composition: :class:`ProjectStore` keeps the projects and their clocks and ids, and each
+surface (``mockserver/surfaces/<name>/``) contributes one per-project state object and one operations object
+(a :class:`SurfaceOps`). The store does not know the surfaces: the registry in ``mockserver/surfaces`` passes
+them in.
+"""
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar, cast
 
 from mockserver.core import errors as e
-from mockserver.core.ids import DEFAULT_EPOCH, PREFIXES, Clock, IdFactory, is_valid_id
-from mockserver.core.project import Project, ThreadState
-from mockserver.core.validation import check_id
+from mockserver.core import validation as v
+from mockserver.core.ids import DEFAULT_EPOCH, MAX_COUNT, PREFIXES, is_valid_id
+from mockserver.core.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Name of the hidden project a baseline is built in before each real project copies it.
 BASELINE_PROJECT = "\x00baseline"
+#: Object kinds, plus ``request``: the ``x-request-id`` sequence continues after loading instead of repeating.
+COUNTER_KINDS = (*PREFIXES, "request")
 
-Seeder = Callable[["StoreBase", str], None]
+Seeder = Callable[[Any, str], None]
 
 
 def locked(method: F) -> F:
-    """Serialize a public store operation: the server thread and the test thread both call the store."""
+    """Serialize a public operation: the server thread and the test thread both call the store.
+
+    Works on any object with a ``_lock`` (the store, and every surface's operations, which share its lock).
+    """
 
     @functools.wraps(method)
-    def wrapper(self: StoreBase, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             return method(self, *args, **kwargs)
 
     return cast(F, wrapper)
 
 
-class StoreBase:
+class ProjectStore:
     """All state, partitioned by project (the ``OpenAI-Project`` header, else the API key)."""
 
-    def __init__(self, *, seed: str = "", clock_start: int = DEFAULT_EPOCH) -> None:
+    def __init__(
+        self,
+        *,
+        seed: str = "",
+        clock_start: int = DEFAULT_EPOCH,
+        states: Mapping[str, Callable[[], Any]] | None = None,
+    ) -> None:
         self._lock = threading.RLock()
         self.seed = seed
         self.clock_start = clock_start
+        #: surface name -> factory of that surface's per-project state.
+        self._state_factories = dict(states or {})
         self._projects: dict[str, Project] = {}
         self._template: Project | None = None
+        #: Called on a full reset: layers that keep state for every project (global rules, faults) forget it.
+        self._reset_hooks: list[Callable[[], None]] = []
 
     # -- projects -------------------------------------------------------------------------------------------
 
@@ -49,9 +71,12 @@ class StoreBase:
             if self._template is not None:
                 project = self._template.clone(name, self.seed)
             else:
-                project = Project(name=name, ids=IdFactory(self.seed, name), clock=Clock(self.clock_start))
+                project = Project.new(name, self.seed, self.clock_start, self._state_factories)
             self._projects[name] = project
         return project
+
+    def on_full_reset(self, hook: Callable[[], None]) -> None:
+        self._reset_hooks.append(hook)
 
     @locked
     def project_names(self) -> list[str]:
@@ -62,6 +87,8 @@ class StoreBase:
         """Return one project, or every project, to the baseline (empty unless a baseline is set)."""
         if project is None:
             self._projects.clear()
+            for hook in self._reset_hooks:
+                hook()
         else:
             self._projects.pop(project, None)
 
@@ -69,9 +96,9 @@ class StoreBase:
     def set_baseline(self, seeders: list[Seeder]) -> None:
         """Build the state every project starts from by running ``seeders`` once, then reset everything.
 
-        Seeders call the store's public operations with the project name they are given, so seeded objects
-        get the same validation, defaults and deterministic IDs as objects created over HTTP. Each project
-        later gets a cheap copy of the result (:meth:`Project.clone`).
+        Seeders call the public operations with the project name they are given, so seeded objects get the same
+        validation, defaults and deterministic IDs as objects created over HTTP. Each project later gets a cheap
+        copy of the result (:meth:`Project.clone`).
         """
         self._template = None
         self._projects.clear()
@@ -103,25 +130,54 @@ class StoreBase:
     def request_id(self, project: str) -> str:
         return self._project(project).ids.request_id()
 
-    # -- lookups shared by the operation mixins ------------------------------------------------------------
+    @locked
+    def id_counters(self, project: str) -> dict[str, int]:
+        return {kind: n for kind, n in self._project(project).ids.counters().items() if kind in COUNTER_KINDS}
 
-    def _new_id(self, state: Project, kind: str, taken: Any) -> str:
+    @locked
+    def advance_id_counters(self, project: str, counters: dict[str, int]) -> dict[str, int]:
+        """Make the per-kind ID counters at least ``counters`` (they never move back).
+
+        Loading an export re-creates objects with their explicit IDs, which does not advance the counters; without
+        this, the next generated ID in the same project and seed would repeat an exported one.
+        """
+        state = self._project(project)
+        v.reject_unknown(counters, COUNTER_KINDS)
+        for kind, n in counters.items():
+            v.expect_int(n, kind, minimum=0, maximum=MAX_COUNT)
+        current = state.ids.counters()
+        for kind, n in counters.items():
+            current[kind] = max(current.get(kind, 0), n)
+        state.ids.restore(current)
+        return {kind: n for kind, n in current.items() if kind in COUNTER_KINDS}
+
+
+class SurfaceOps:
+    """Base of a surface's operations object: every public method takes the project name first, raises
+    :mod:`mockserver.core.errors` types, and runs under the store's lock (``@locked``). None knows about HTTP.
+
+    ``name`` is the surface's registry name, which is also the key of its state in :attr:`Project.states`.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, store: ProjectStore) -> None:
+        self.store = store
+        self._lock = store._lock
+
+    def _project(self, name: str) -> Project:
+        return self.store._project(name)
+
+    @staticmethod
+    def new_id(project: Project, kind: str, taken: Any) -> str:
         """A generated id not already in ``taken``: seeded objects with explicit ids must never be overwritten."""
-        object_id = state.ids.new(kind)
+        object_id = project.ids.new(kind)
         while object_id in taken:
-            object_id = state.ids.new(kind)
+            object_id = project.ids.new(kind)
         return object_id
 
-    def _mint_vector_stores(self, state: Project, resources: dict[str, Any]) -> dict[str, Any]:
-        """Give each ``vector_stores`` helper entry of normalized tool resources a minted ``vs_`` id.
-
-        Call it only once the whole request is valid: a rejected request must not move the ID sequence.
-        """
-        for _ in range(resources.pop("_new_vector_stores", 0)):
-            resources["file_search"]["vector_store_ids"].append(state.ids.new("vector_store"))
-        return resources
-
-    def _check_new_id(self, existing: Any, object_id: str, kind: str) -> None:
+    @staticmethod
+    def check_new_id(existing: Any, object_id: str, kind: str) -> None:
         """An explicit (seeded) id must have the real format and be unused."""
         if not is_valid_id(object_id, kind):
             raise e.InvalidRequestError(
@@ -131,21 +187,3 @@ class StoreBase:
             )
         if object_id in existing:
             raise e.InvalidRequestError(e.RESTORE_DUPLICATE_ID.format(id=object_id), param="id")
-
-    def _thread(self, project: Project, thread_id: str, param: str = "thread_id") -> ThreadState:
-        check_id(thread_id, "thread", param)
-        thread = project.threads.get(thread_id)
-        if thread is None:
-            raise e.not_found("thread", thread_id)
-        return thread
-
-    # -- hooks the resource mixins fill in (declared here so every mixin can call them) -----------------------
-
-    def _prepare_message(self, body: Any, param: str) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _insert_message(self, state: Project, thread: ThreadState, fields: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _settle_runs(self, state: Project, thread: ThreadState) -> None:
-        """Let runs whose outcome is due reach it before a state check. Overridden by the run operations."""

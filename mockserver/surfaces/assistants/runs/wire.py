@@ -13,7 +13,7 @@ from typing import Any
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
-from mockserver.core.ids import MAX_TIMESTAMP, PREFIXES, is_valid_id
+from mockserver.core.ids import MAX_COUNT, MAX_TIMESTAMP, PREFIXES, is_valid_id
 from mockserver.core.validation import join_param as join
 from mockserver.surfaces.assistants import shapes as models
 from mockserver.surfaces.assistants.runs import params as rp
@@ -32,9 +32,6 @@ RUN_INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens"]
 MESSAGE_INCOMPLETE_REASONS = ["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
 #: Assistants accept up to 128 tools and a run inherits its assistant's.
 MAX_TOOLS = 128
-#: Timestamps stop at ``ids.MAX_TIMESTAMP`` (the clock's own bound, so a restored run cannot sit where the clock
-#: can never reach); counts up to 2**53 - 1, which JavaScript clients still read exactly.
-MAX_COUNT = 2**53 - 1
 
 
 def reject_unknown(body: Mapping[str, Any], allowed: Iterable[str], param: str) -> None:
