@@ -108,8 +108,8 @@ INCLUDE_VALUE = "Invalid value: '{value}'. Supported values are: '{supported}'."
 SCRIPT_UNKNOWN_FIELD = "Invalid '{param}': unknown field '{name}'. Supported fields are: {allowed}."
 SCRIPT_BAD_REGEX = "Invalid '{param}': not a valid regular expression ({error})."
 SCRIPT_REPLY_KIND = (
-    "Invalid '{param}': a reply needs exactly one of 'text', 'tool_calls', 'fail', 'incomplete' or 'expire' "
-    "(found {found})."
+    "Invalid '{param}': a reply needs exactly one of 'text', 'tool_calls', 'refusal', 'fail', 'incomplete' or "
+    "'expire' (found {found})."
 )
 SCRIPT_ANNOTATION_TEXT = "Invalid '{param}': '{text}' does not occur in the reply text."
 SCRIPT_MISS = "mockserver strict mode: no script rule matched this run (last user message: {text}). {closest}"
@@ -120,6 +120,10 @@ SCRIPT_MISS_FOLLOW_UP = (
 SCRIPT_UNKNOWN_FUNCTION = (
     "mockserver: script rule '{rule}' calls function '{name}', but the run has no function tool of that name "
     "(function tools: {available})."
+)
+SCRIPT_BUILTIN_IN_RUN = (
+    "mockserver: script rule '{rule}' calls the built-in tool '{name}', which Assistants runs do not model "
+    "(script it for Responses, or give runs function calls)."
 )
 RUN_SETTINGS_FIELD = "Invalid '{param}': unknown run setting. Supported settings are: {allowed}."
 STREAM_TIMEOUT = (
