@@ -149,6 +149,7 @@ ITEM_NOT_PERSISTED = (
     "Item with id '{id}' not found. Items are not persisted when `store` is set to false. Try again with `store` "
     "set to true, or remove this item from your input."
 )
+PROMPT_NOT_FOUND = "Prompt with id '{id}' not found."
 PREVIOUS_RESPONSE_NOT_FOUND = "Previous response with id '{id}' not found."
 ID_BAD_CHARACTERS = (
     "Invalid '{param}': '{value}'. Expected an ID that contains letters, numbers, underscores, or dashes, but this "
@@ -165,10 +166,17 @@ NOT_STREAMED = (
     "This response cannot be streamed: only a background response created with 'stream' set to true can be "
     "streamed again."
 )
+TEXT_FORMAT_INVALID_SCHEMA = "Invalid schema for response_format '{name}': {problem}"
+FUNCTION_INVALID_SCHEMA = "Invalid schema for function '{name}': {problem}"
 SCRIPT_STRUCTURED_MISMATCH = (
     "mockserver: script rule '{rule}' replied with text that does not match the strict json_schema '{name}' "
     "the request asked for: {problem}"
 )
+SCRIPT_UNKNOWN_FUNCTION_RESPONSE = (
+    "mockserver: script rule '{rule}' calls function '{name}', but the request has no function tool of that name "
+    "(function tools: {available})."
+)
+PREVIOUS_RESPONSE_ACTIVE = "Previous response with id '{id}' is still in progress."
 SCRIPT_BUILTIN_NO_TOOL = (
     "mockserver: script rule '{rule}' calls the built-in tool '{name}', but the request has no {name} tool."
 )

@@ -192,7 +192,7 @@ def metadata(value: Any, param: str = "metadata") -> dict[str, str]:
 def object_id(value: Any, prefix: str, param: str, *, code: str = "invalid_id_prefix") -> str:
     """An id given in a body or path: its characters, then its prefix (reference 6.1)."""
     text = string(value, param, nullable=False) or ""
-    if not all(c.isalnum() and c.isascii() or c in "_-" for c in text):
+    if not all((c.isalnum() and c.isascii()) or c in "_-" for c in text):
         raise e.InvalidRequestError(
             e.ID_BAD_CHARACTERS.format(param=param, value=text), param=param, code="invalid_value"
         )

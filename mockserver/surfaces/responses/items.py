@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.core import errors as e
 from mockserver.surfaces.responses import checks as c
 
 ROLES = ["assistant", "system", "developer", "user"]
@@ -83,6 +82,16 @@ ID_KINDS = {
 }
 #: Kinds of items without a kind of their own get a message-like id (they are kept as sent).
 OTHER_ID_KIND = "response_message"
+INCLUDE_VALUES = [
+    "file_search_call.results",
+    "web_search_call.results",
+    "web_search_call.action.sources",
+    "message.input_image.image_url",
+    "computer_call_output.output.image_url",
+    "code_interpreter_call.outputs",
+    "reasoning.encrypted_content",
+    "message.output_text.logprobs",
+]
 MESSAGE_FIELDS = ("type", "role", "content", "id", "status", "phase")
 FUNCTION_CALL_FIELDS = ("type", "id", "call_id", "name", "arguments", "status", "namespace")
 FUNCTION_OUTPUT_FIELDS = ("type", "id", "call_id", "output", "status")
@@ -196,7 +205,10 @@ def _part(part: Any, role: str, param: str) -> dict[str, Any]:
         return out
     if kind == "refusal":
         c.reject_unknown(part, ("type", "refusal"), param)
-        return {"type": "refusal", "refusal": c.string(_required(part, "refusal", param), f"{param}.refusal", nullable=False)}
+        return {
+            "type": "refusal",
+            "refusal": c.string(_required(part, "refusal", param), f"{param}.refusal", nullable=False),
+        }
     if kind == "input_image":
         c.reject_unknown(part, ("type", "image_url", "file_id", "detail"), param)
         image_url = c.string(part.get("image_url"), f"{param}.image_url")
@@ -271,6 +283,14 @@ def _verbatim(item: dict[str, Any], kind: str, param: str) -> dict[str, Any]:
     return out
 
 
+def check_include(value: Any) -> list[str]:
+    """``include`` (a body array, or the ``include[]`` query values): each a known value; duplicates dropped."""
+    values = c.array(value, "include") or []
+    for i, item in enumerate(values):
+        c.enum(item, INCLUDE_VALUES, f"include[{i}]", nullable=False)
+    return list(dict.fromkeys(values))
+
+
 def assign_ids(items: list[dict[str, Any]], mint: Callable[[str], str]) -> list[dict[str, Any]]:
     """Give every item without an id a new one (``mint(kind)``); references are left to the caller."""
     for item in items:
@@ -284,9 +304,7 @@ def item_text(item: dict[str, Any]) -> str:
     kind = item.get("type")
     if kind == "message":
         parts = item.get("content") or []
-        return "\n".join(
-            str(p.get("text") or p.get("refusal") or "") for p in parts if isinstance(p, dict)
-        )
+        return "\n".join(str(p.get("text") or p.get("refusal") or "") for p in parts if isinstance(p, dict))
     if kind == "function_call":
         return str(item.get("name", "")) + str(item.get("arguments", ""))
     if kind == "function_call_output":

@@ -68,16 +68,6 @@ INPUT_TOKENS_FIELDS = (
 )
 #: Chat Completions keys that moved (the API answers them with a pointer instead of "unknown parameter").
 MOVED = {"messages": "input"}
-INCLUDE_VALUES = [
-    "file_search_call.results",
-    "web_search_call.results",
-    "web_search_call.action.sources",
-    "message.input_image.image_url",
-    "computer_call_output.output.image_url",
-    "code_interpreter_call.outputs",
-    "reasoning.encrypted_content",
-    "message.output_text.logprobs",
-]
 SERVICE_TIERS = ["auto", "default", "fast", "flex", "priority"]
 TRUNCATIONS = ["auto", "disabled"]
 CACHE_RETENTIONS = ["in_memory", "24h"]
@@ -113,7 +103,7 @@ def check_create(body: dict[str, Any]) -> CreateRequest:
         c.string(raw_input, "input", max_length=MAX_INPUT_CHARS)
     inputs = [] if raw_input in ("", []) else it.check_input(raw_input)
     fields = _common_fields(body, model)
-    include = _include(body.get("include"))
+    include = it.check_include(body.get("include"))
     store = c.boolean(body.get("store"), "store")
     background = c.boolean(body.get("background"), "background") or False
     stream = c.boolean(body.get("stream"), "stream") or False
@@ -226,13 +216,6 @@ def _common_fields(body: dict[str, Any], model: str) -> dict[str, Any]:
         "truncation": truncation or "disabled",
         "metadata": metadata,
     }
-
-
-def _include(value: Any) -> list[str]:
-    values = c.array(value, "include") or []
-    for i, item in enumerate(values):
-        c.enum(item, INCLUDE_VALUES, f"include[{i}]", nullable=False)
-    return list(dict.fromkeys(values))
 
 
 def _reasoning(value: Any) -> dict[str, Any]:

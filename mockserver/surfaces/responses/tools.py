@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.core import errors as e
+from mockserver.model import structured
 from mockserver.surfaces.responses import checks as c
 
 TOOL_TYPES = [
@@ -66,12 +68,20 @@ def _tool(tool: Any, param: str) -> dict[str, Any]:
         name = c.string(body["name"], f"{param}.name", nullable=False)
         parameters = c.obj(body.get("parameters"), f"{param}.parameters")
         strict = c.boolean(body.get("strict"), f"{param}.strict")
+        problem = structured.strict_problem(parameters) if parameters is not None else None
+        if strict and problem:
+            raise e.InvalidRequestError(
+                e.FUNCTION_INVALID_SCHEMA.format(name=name, problem=problem),
+                param=f"{param}.parameters",
+                code="invalid_function_parameters",
+            )
         return {
             "type": "function",
             "description": c.string(body.get("description"), f"{param}.description"),
             "name": name,
             "parameters": parameters,
-            "strict": True if strict is None else strict,
+            # Unset strict is true when the schema allows it (reference 3.4).
+            "strict": problem is None if strict is None else strict,
         }
     if kind == "file_search":
         c.reject_unknown(body, ("type", "vector_store_ids", "filters", "max_num_results", "ranking_options"), param)
@@ -151,6 +161,13 @@ def check_text(value: Any) -> dict[str, Any]:
         raise c.missing("text.format.schema")
     schema = c.obj(fmt["schema"], "text.format.schema", nullable=False)
     strict = c.boolean(fmt.get("strict"), "text.format.strict")
+    problem = structured.strict_problem(schema) if strict else None
+    if problem:
+        raise e.InvalidRequestError(
+            e.TEXT_FORMAT_INVALID_SCHEMA.format(name=name, problem=problem),
+            param="text.format.schema",
+            code="invalid_json_schema",
+        )
     out: dict[str, Any] = {"type": "json_schema"}
     if fmt.get("description") is not None:
         out["description"] = c.string(fmt["description"], "text.format.description")
