@@ -210,6 +210,12 @@ def test_async_client_runs_the_same_flow(fresh_server: MockServer, async_sdk: An
     fresh_server.add_rule(**WEATHER_RULE)
 
     async def flow() -> str:
+        try:
+            return await steps()
+        finally:
+            await async_sdk.close()
+
+    async def steps() -> str:
         conversation = await async_sdk.conversations.create()
         first = await async_sdk.responses.create(
             model="gpt-4o", input="weather?", conversation=conversation.id, tools=[WEATHER_TOOL]
@@ -223,7 +229,6 @@ def test_async_client_runs_the_same_flow(fresh_server: MockServer, async_sdk: An
         items = [i async for i in async_sdk.conversations.items.list(conversation.id, limit=1)]
         assert len(items) == 4
         await async_sdk.responses.delete(second.id)
-        await async_sdk.close()
         return second.output_text
 
     assert asyncio.run(flow()) == "It is 1C in Paris."

@@ -60,6 +60,8 @@ class Play:
             return
         while True:
             turn: dict[str, Any] | None = script.turns[script.turn] if script.turn < len(script.turns) else None
+            if script.rule is None:
+                turn = None  # the default reply, shaped by the request (text format, tool choice)
             script = script.advanced(turn=script.turn + 1)
             if turn is None:
                 if self.settings["strict"] and script.rule is not None:
