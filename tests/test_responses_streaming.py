@@ -24,7 +24,7 @@ def raw_stream(
     server: MockServer, body: dict[str, Any], path: str = "/v1/responses"
 ) -> list[tuple[str, dict[str, Any]]]:
     """(event line, data) of every frame; asserts the framing of reference 5.1 on the way."""
-    with httpx.Client(base_url=server.url.removesuffix("/v1"), headers=HEADERS) as client:
+    with httpx.Client(base_url=server.url, headers=HEADERS) as client:
         if body:
             answer = client.post(path, json=body)
         else:
