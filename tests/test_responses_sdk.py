@@ -188,19 +188,27 @@ def test_input_tokens_count_is_deterministic(sdk: Any) -> None:
     assert count.input_tokens == 3 and count.object == "response.input_tokens"
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({}, "Missing required parameter: 'model'."),
-        ({"model": "gpt-4o"}, "Missing required parameter: 'input'."),
-        ({"model": "gpt-4o", "input": "x", "extra_body": {"stre": 1}}, "Unknown parameter: 'stre'. Did you mean 'store' or 'stream'?"),
-        ({"model": "gpt-4o", "input": []}, "One of \"input\" or \"previous_response_id\" or 'prompt' or 'conversation' must be provided."),
-        ({"model": "gpt-4o", "input": "x", "temperature": -1}, "Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead."),
-        ({"model": "gpt-4o", "input": "x", "truncation": "bogus"}, "Invalid value: 'bogus'. Supported values are: 'auto' and 'disabled'."),
-        ({"model": "gpt-4o", "input": [{"role": "bogus", "content": "x"}]}, "Invalid value: 'bogus'. Supported values are: 'assistant', 'system', 'developer', and 'user'."),
-    ],
-)  # fmt: skip
+BAD_REQUESTS = [
+    ({}, "Missing required parameter: 'model'."),
+    ({"model": "gpt-4o"}, "Missing required parameter: 'input'."),
+    ({"extra_body": {"stre": 1}}, "Unknown parameter: 'stre'. Did you mean 'store' or 'stream'?"),
+    ({"input": []}, "One of \"input\" or \"previous_response_id\" or 'prompt' or 'conversation' must be provided."),
+    (
+        {"temperature": -1},
+        "Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -1 instead.",
+    ),
+    ({"truncation": "bogus"}, "Invalid value: 'bogus'. Supported values are: 'auto' and 'disabled'."),
+    (
+        {"input": [{"role": "bogus", "content": "x"}]},
+        "Invalid value: 'bogus'. Supported values are: 'assistant', 'system', 'developer', and 'user'.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), BAD_REQUESTS)
 def test_bad_requests_answer_the_real_400(sdk: Any, kwargs: dict[str, Any], message: str) -> None:
+    if kwargs and "model" not in kwargs:
+        kwargs = {"model": "gpt-4o", "input": "x", **kwargs}
     with pytest.raises(openai.BadRequestError) as info:
         sdk.responses.create(**kwargs)
     assert info.value.body["message"] == message

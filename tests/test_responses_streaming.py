@@ -25,10 +25,7 @@ def raw_stream(
 ) -> list[tuple[str, dict[str, Any]]]:
     """(event line, data) of every frame; asserts the framing of reference 5.1 on the way."""
     with httpx.Client(base_url=server.url, headers=HEADERS) as client:
-        if body:
-            answer = client.post(path, json=body)
-        else:
-            answer = client.get(path)
+        answer = client.post(path, json=body) if body else client.get(path)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "text/event-stream; charset=utf-8"
     assert "[DONE]" not in answer.text and answer.text.endswith("\n\n")
@@ -72,7 +69,7 @@ def test_text_stream_is_the_sequence_of_reference_5_3(fresh_server: MockServer) 
     assert frames[6][1]["text"] == "".join(deltas) and frames[6][1]["logprobs"] == []
     final = frames[-1][1]["response"]
     stored = (
-        fresh_server.client(api_key="sk-test-key")
+        tracked(fresh_server.client(api_key="sk-test-key"))
         .responses.retrieve(final["id"])
         .model_dump(mode="json", exclude_unset=True)
     )
@@ -151,10 +148,9 @@ def test_sdk_stream_helper_function_call_arguments(fresh_server: MockServer, sdk
 
 def test_sdk_stream_raises_api_error_on_a_failure(fresh_server: MockServer, sdk: Any) -> None:
     fresh_server.add_rule(reply={"fail": {"code": "server_error", "message": "boom"}})
-    with pytest.raises(openai.APIError, match="boom"):
-        with sdk.responses.stream(model="gpt-4o", input="x") as stream:
-            for _ in stream:
-                pass
+    with pytest.raises(openai.APIError, match="boom"), sdk.responses.stream(model="gpt-4o", input="x") as stream:
+        for _ in stream:
+            pass
 
 
 class Weather(pydantic.BaseModel):
