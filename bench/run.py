@@ -13,7 +13,15 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["sdk_roundtrip.py", "responses.py", "paging.py", "plugin_overhead.py", "concurrency.py", "memory.py", "load_stub.py"]
+SCRIPTS = [
+    "sdk_roundtrip.py",
+    "responses.py",
+    "paging.py",
+    "plugin_overhead.py",
+    "concurrency.py",
+    "memory.py",
+    "load_stub.py",
+]
 
 
 def main() -> int:
