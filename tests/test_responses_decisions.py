@@ -182,3 +182,15 @@ def test_builtin_calls_need_their_tool_and_show_results_per_include(api: TestCli
     assert shown.json()["output"][0]["action"]["sources"] == [{"type": "url", "url": "https://a"}]
     expired = create(api, input="expire").json()
     assert expired["status"] == "failed" and expired["error"]["message"] == "The model failed to generate a response."
+
+
+def test_unknown_sub_paths_are_invalid_urls(api: TestClient) -> None:
+    answer = api.post("/v1/conversations/conv_1/messages")
+    assert answer.status_code == 404
+    assert error(answer) == {
+        "message": "Invalid URL (POST /v1/conversations/conv_1/messages)",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
+    assert api.get("/v1/responses/resp_1/steps").status_code == 404

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from mockserver.core import errors as e
 from mockserver.core import wirejson
-from mockserver.surfaces.http import JSONResponse, json_body, query_params, surface_context
+from mockserver.surfaces.http import JSONResponse, invalid_url, json_body, query_params, surface_context
 from mockserver.surfaces.responses.ops import ResponseStream
 from mockserver.surfaces.responses.shapes import error_event_body
 
@@ -140,4 +140,6 @@ routes = [
     Route("/v1/responses/{response_id}", delete, methods=["DELETE"]),
     Route("/v1/responses/{response_id}/cancel", cancel, methods=["POST"]),
     Route("/v1/responses/{response_id}/input_items", input_items, methods=["GET"]),
+    # Last: any other sub-path of a response (reference 6.1).
+    Route("/v1/responses/{response_id}/{rest:path}", invalid_url, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
 ]
