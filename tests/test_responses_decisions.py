@@ -194,3 +194,12 @@ def test_unknown_sub_paths_are_invalid_urls(api: TestClient) -> None:
         "code": None,
     }
     assert api.get("/v1/responses/resp_1/steps").status_code == 404
+
+
+def test_strict_mode_misses_are_recorded_for_responses(api: TestClient, store: Store) -> None:
+    store.script.configure_runs(KEY, {"strict": True})
+    rules(store, {"match": {"contains": "hello"}, "reply": "hi"})
+    failed = create(api, input="helo").json()
+    assert failed["status"] == "failed" and "no script rule matched" in failed["error"]["message"]
+    misses = store.script.script_misses(KEY)
+    assert misses == [{"response_id": failed["id"], "message": failed["error"]["message"], "project": KEY}]
