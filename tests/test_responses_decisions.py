@@ -203,3 +203,11 @@ def test_strict_mode_misses_are_recorded_for_responses(api: TestClient, store: S
     assert failed["status"] == "failed" and "no script rule matched" in failed["error"]["message"]
     misses = store.script.script_misses(KEY)
     assert misses == [{"response_id": failed["id"], "message": failed["error"]["message"], "project": KEY}]
+
+
+def test_conversation_items_keep_insertion_order_when_the_clock_moves_back(api: TestClient, store: Store) -> None:
+    conversation = api.post("/v1/conversations", json={"items": [{"role": "user", "content": "first"}]}).json()["id"]
+    store.set_clock(KEY, 1_000)
+    api.post(f"/v1/conversations/{conversation}/items", json={"items": [{"role": "user", "content": "second"}]})
+    listed = api.get(f"/v1/conversations/{conversation}/items?order=asc").json()["data"]
+    assert [i["content"][0]["text"] for i in listed] == ["first", "second"]
