@@ -70,6 +70,12 @@ async def json_body(request: Request, *checks: Callable[[], object]) -> dict[str
     raise error
 
 
+def sse_frame(event: str, data: Any) -> bytes:
+    """One server-sent event: ``event: <name>``, ``data: <compact JSON>`` (or the text as is), a blank line."""
+    payload = data.encode() if isinstance(data, str) else wirejson.dumps(data)
+    return b"event: " + event.encode() + b"\ndata: " + payload + b"\n\n"
+
+
 def query_params(request: Request) -> dict[str, str]:
     return dict(request.query_params)
 

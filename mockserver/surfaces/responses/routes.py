@@ -17,8 +17,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from mockserver.core import errors as e
-from mockserver.core import wirejson
-from mockserver.surfaces.http import JSONResponse, invalid_url, json_body, query_params, surface_context
+from mockserver.surfaces.http import JSONResponse, invalid_url, json_body, query_params, sse_frame, surface_context
 from mockserver.surfaces.responses.ops import ResponseStream
 from mockserver.surfaces.responses.shapes import error_event_body
 
@@ -39,7 +38,7 @@ def read_response(request: Request, data: dict[str, Any]) -> Response:
 
 
 def frame(event: dict[str, Any]) -> bytes:
-    return b"event: " + str(event["type"]).encode() + b"\ndata: " + wirejson.dumps(event) + b"\n\n"
+    return sse_frame(str(event["type"]), event)
 
 
 async def events(store: Store, project: str, ticket: ResponseStream) -> AsyncIterator[bytes]:
