@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.005
 
 
+#: Rate-limit headers real inference answers carry; constants, so answers stay deterministic (docs/responses.md).
+RATE_LIMIT_HEADERS = {
+    "x-ratelimit-limit-requests": "10000",
+    "x-ratelimit-remaining-requests": "9999",
+    "x-ratelimit-reset-requests": "6ms",
+    "x-ratelimit-limit-tokens": "30000000",
+    "x-ratelimit-remaining-tokens": "29999000",
+    "x-ratelimit-reset-tokens": "2ms",
+}
+
+
 def include_values(request: Request) -> list[str]:
     return [*request.query_params.getlist("include[]"), *request.query_params.getlist("include")]
 
@@ -70,11 +81,11 @@ async def events(store: Store, project: str, ticket: ResponseStream) -> AsyncIte
         await asyncio.sleep(POLL_SECONDS)
 
 
-def sse(store: Store, project: str, ticket: ResponseStream) -> StreamingResponse:
+def sse(store: Store, project: str, ticket: ResponseStream, headers: dict[str, str] | None = None) -> StreamingResponse:
     return StreamingResponse(
         events(store, project, ticket),
         media_type="text/event-stream; charset=utf-8",
-        headers={"cache-control": "no-cache"},
+        headers={"cache-control": "no-cache", **(headers or {})},
     )
 
 
@@ -82,8 +93,10 @@ async def create(request: Request) -> Response:
     store, project = surface_context(request)
     body = await json_body(request)
     if body.get("stream") is True:
-        return sse(store, project, store.responses.create_stream(project, body))
-    return read_response(request, store.responses.create(project, body))
+        return sse(store, project, store.responses.create_stream(project, body), RATE_LIMIT_HEADERS)
+    answer = read_response(request, store.responses.create(project, body))
+    answer.headers.update(RATE_LIMIT_HEADERS)
+    return answer
 
 
 async def input_tokens(request: Request) -> Response:
