@@ -93,7 +93,10 @@ class IdFactory:
         self._counters[kind] = n
         digest = hashlib.sha256(f"{self._salt}{kind}\x00{n}".encode()).digest()
         if form.alphabet == "hex":
-            return form.prefix + (digest + hashlib.sha256(digest).digest()).hex()[: form.length]
+            # One digest gives 64 hex digits; a second (a hash of the first) extends longer forms.
+            if form.length > 64:
+                digest += hashlib.sha256(digest).digest()
+            return form.prefix + digest.hex()[: form.length]
         return form.prefix + _base62(digest, form.length)
 
     def request_id(self) -> str:

@@ -248,7 +248,7 @@ class ResponsesOps(SurfaceOps):
     @locked
     def create(self, project: str, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /v1/responses`` without ``stream``: the response (``queued`` in background)."""
-        return sh.with_billing(self._create(self._project(project), body).data)
+        return self._create(self._project(project), body).data
 
     @locked
     def create_stream(self, project: str, body: dict[str, Any]) -> ResponseStream:
@@ -269,7 +269,7 @@ class ResponsesOps(SurfaceOps):
         record = self._record(p, response_id)
         it.check_include(include or [])
         self._read(p, record)
-        return sh.with_billing(record.data)
+        return record.data
 
     @locked
     def stream_from(self, project: str, response_id: str, starting_after: int | None) -> ResponseStream:
@@ -311,7 +311,7 @@ class ResponsesOps(SurfaceOps):
         if record.status in sh.ACTIVE_STATUSES:
             record.pending = False
             record.update(status="cancelled")
-        return sh.with_billing(record.data)
+        return record.data
 
     @locked
     def list_input_items(

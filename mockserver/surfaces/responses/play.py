@@ -320,6 +320,7 @@ class Play:
             **changes,
         )
         rec.emit(f"response.{status}", response=data)
+        rec.data = sh.with_billing(data)
 
     def _fail(self, error: dict[str, str]) -> None:
         """``error`` (nested, so the SDK raises APIError) then ``response.failed`` (reference 5.6)."""
@@ -332,6 +333,7 @@ class Play:
             service_tier=sh.terminal_service_tier(rec.requested_tier),
         )
         rec.emit("response.failed", response=data)
+        rec.data = sh.with_billing(data)
 
 
 def _output_text(text: str, annotations: list[dict[str, Any]]) -> dict[str, Any]:
