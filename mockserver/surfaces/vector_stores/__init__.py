@@ -1,0 +1,13 @@
+"""Vector stores, their files, file batches and search (``/v1/vector_stores``): docs/files.md."""
+
+from __future__ import annotations
+
+from mockserver.core.surface import Surface
+from mockserver.surfaces.vector_stores.restore import VectorStoresOps
+from mockserver.surfaces.vector_stores.routes import routes
+from mockserver.surfaces.vector_stores.scenario import SECTION
+from mockserver.surfaces.vector_stores.state import VectorStoresState
+
+SURFACE = Surface(name="vector_stores", state=VectorStoresState, ops=VectorStoresOps, routes=routes, scenario=SECTION)
+
+__all__ = ["SURFACE", "VectorStoresOps", "VectorStoresState"]
