@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mockserver.core.surface import Surface
 from mockserver.surfaces.files.ops import FilesOps
-from mockserver.surfaces.files.routes import routes
 from mockserver.surfaces.files.scenario import SECTION
 from mockserver.surfaces.files.state import FilesState
 
-SURFACE = Surface(name="files", state=FilesState, ops=FilesOps, routes=routes, scenario=SECTION)
+
+def _routes() -> list[Any]:
+    from mockserver.surfaces.files.routes import routes
+
+    return routes()
+
+
+SURFACE = Surface(name="files", state=FilesState, ops=FilesOps, routes=_routes, scenario=SECTION)
 
 __all__ = ["SURFACE", "FilesOps", "FilesState"]

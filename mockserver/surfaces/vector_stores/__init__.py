@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mockserver.core.surface import Surface
 from mockserver.surfaces.vector_stores.restore import VectorStoresOps
-from mockserver.surfaces.vector_stores.routes import routes
 from mockserver.surfaces.vector_stores.scenario import SECTION
 from mockserver.surfaces.vector_stores.state import VectorStoresState
 
-SURFACE = Surface(name="vector_stores", state=VectorStoresState, ops=VectorStoresOps, routes=routes, scenario=SECTION)
+
+def _routes() -> list[Any]:
+    from mockserver.surfaces.vector_stores.routes import routes
+
+    return routes()
+
+
+SURFACE = Surface(name="vector_stores", state=VectorStoresState, ops=VectorStoresOps, routes=_routes, scenario=SECTION)
 
 __all__ = ["SURFACE", "VectorStoresOps", "VectorStoresState"]
