@@ -154,7 +154,8 @@ def test_attaching_twice_returns_the_existing_file(api: TestClient) -> None:
         ({"expires_after": {"anchor": "last_active_at", "days": 366}}, "expires_after.days"),
         ({"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 99, "chunk_overlap_tokens": 0}}},
          "chunking_strategy.static.max_chunk_size_tokens"),
-        ({"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 200, "chunk_overlap_tokens": 101}}},
+        ({"chunking_strategy": {"type": "static", "static": {"max_chunk_size_tokens": 200,
+                                                             "chunk_overlap_tokens": 101}}},
          "chunking_strategy.static.chunk_overlap_tokens"),
         ({"metadata": {"k": 1}}, "metadata.k"),
         ({"colour": "red"}, None),
@@ -272,7 +273,7 @@ def searchable(api: TestClient) -> tuple[str, list[dict[str, object]]]:
 
 
 def test_search_scores_lexically_and_deterministically(api: TestClient) -> None:
-    store_id, docs = searchable(api)
+    store_id, _ = searchable(api)
     page = api.post(f"/v1/vector_stores/{store_id}/search", json={"query": "refunds days"}).json()
     assert page["object"] == "vector_store.search_results.page" and page["search_query"] == ["refunds days"]
     assert (page["has_more"], page["next_page"]) == (False, None)
