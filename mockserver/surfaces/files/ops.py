@@ -93,6 +93,10 @@ class FilesOps(UploadOps, PersistOps):
         self._state(self._project(project))
 
     @locked
+    def exists(self, project: str, file_id: str) -> bool:
+        return file_id in self._state(self._project(project)).files
+
+    @locked
     def references_checked(self, project: str) -> bool:
         return bool(self._state(self._project(project)).reference_checks)
 

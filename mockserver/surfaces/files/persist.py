@@ -90,8 +90,8 @@ class PersistOps(FilesBase):
             self.check_new_id(taken | set(parts), part_id, "upload_part")
             stamp = v.expect_int(part.get("created_at", created_at), f"{where}.created_at", minimum=0,
                                  maximum=MAX_TIMESTAMP) or 0  # fmt: skip
-            data = decode_content(part, where)
-            parts[part_id] = (shapes.upload_part(part_id, created_at=stamp, upload_id=upload_id), data)
+            content = decode_content(part, where)
+            parts[part_id] = (shapes.upload_part(part_id, created_at=stamp, upload_id=upload_id), content)
         data = shapes.upload_object(
             upload_id, size=size, created_at=created_at, filename=filename, purpose=purpose, status=status,
             expires_at=expires_at, file=made,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -31,9 +32,9 @@ def apply(store: Any, project: str, document: Mapping[str, Any]) -> None:
     if "reference_checks" in document:
         located("reference_checks", lambda: store.files.set_reference_checks(project, document["reference_checks"]))
     for i, item in enumerate(document.get("files", [])):
-        located(f"files[{i}]", lambda item=item: store.files.seed_file(project, item))
+        located(f"files[{i}]", functools.partial(store.files.seed_file, project, item))
     for i, item in enumerate(document.get("uploads", [])):
-        located(f"uploads[{i}]", lambda item=item: store.files.seed_upload(project, item))
+        located(f"uploads[{i}]", functools.partial(store.files.seed_upload, project, item))
 
 
 def export(store: Any, project: str) -> dict[str, Any]:

@@ -47,7 +47,10 @@ class StoreOps(SearchOps, BatchOps, StoreFileOps):
         p = self._project(project)
         state = self._state(p)
         v.reject_unknown(body, CREATE_FIELDS)
-        where = lambda name: v.join_param(param, name)  # noqa: E731
+
+        def where(name: str) -> str:
+            return v.join_param(param, name)
+
         file_ids = vp.file_ids(body.get("file_ids"), where("file_ids"), max_items=CREATE_FILE_IDS_MAX)
         name = v.expect_string(body.get("name"), where("name"), nullable=True) or ""
         description = v.expect_string(body.get("description"), where("description"), nullable=True)

@@ -18,7 +18,7 @@ from mockserver.core.ids import MAX_COUNT, MAX_TIMESTAMP
 from mockserver.core.store import locked
 from mockserver.surfaces.vector_stores import params as vp
 from mockserver.surfaces.vector_stores import shapes
-from mockserver.surfaces.vector_stores.ops import StoreOps
+from mockserver.surfaces.vector_stores.helpers import HelperOps
 from mockserver.surfaces.vector_stores.searching import check_search_script
 from mockserver.surfaces.vector_stores.state import DEFAULT_PROCESSING, Batch, StoreFile
 
@@ -67,7 +67,7 @@ def _check_file(item: Any, param: str, now: int) -> dict[str, Any]:
     return checked
 
 
-class VectorStoresOps(StoreOps):
+class VectorStoresOps(HelperOps):
     """Every vector-store operation (``store.vector_stores``): the API's, plus seeding and exporting."""
 
     @locked
@@ -92,7 +92,7 @@ class VectorStoresOps(StoreOps):
                 e.CONTROL_BAD_FIELD.format(param="files", reason="a file is attached to the store more than once."),
                 param="files",
             )
-        batches = []
+        batches: list[tuple[str, int, tuple[str, ...], bool]] = []
         state = self._state(p)
         taken = {b for store in state.stores.values() for b in store.batches}
         for i, raw in enumerate(v.expect_array(body.get("batches"), "batches", nullable=True) or []):
@@ -102,7 +102,9 @@ class VectorStoresOps(StoreOps):
             batch_id = v.expect_string(v.require(batch, "id", where), f"{where}.id") or ""
             self.check_new_id(taken, batch_id, "vector_store_file_batch")
             taken.add(batch_id)
-            ids = vp.file_ids(v.require(batch, "file_ids", where), f"{where}.file_ids", max_items=2000, min_items=1)
+            ids = tuple(
+                vp.file_ids(v.require(batch, "file_ids", where), f"{where}.file_ids", max_items=2000, min_items=1)
+            )
             for j, file_id in enumerate(ids):
                 if file_id not in attached:
                     raise e.InvalidRequestError(
@@ -110,9 +112,11 @@ class VectorStoresOps(StoreOps):
                         param=f"{where}.file_ids[{j}]",
                     )
             cancelled = v.expect_bool(batch.get("cancelled", False), f"{where}.cancelled")
-            batches.append((batch_id, _stamp(batch, "created_at", where, created_at), tuple(ids), bool(cancelled)))
+            batches.append((batch_id, _stamp(batch, "created_at", where, created_at), ids, bool(cancelled)))
         script = check_search_script(body.get("search") or [])
-        request = {k: body[k] for k in ("name", "description", "metadata", "expires_after") if k in body}
+        request: dict[str, Any] = {
+            k: body[k] for k in ("name", "description", "metadata", "expires_after") if k in body
+        }
         names = {f["file_id"]: self.store.files.get_file(project, f["file_id"], param="file_id")["filename"]
                  for f in files}  # fmt: skip
         data = self.create_vector_store(project, request, store_id=body.get("id"), created_at=created_at)

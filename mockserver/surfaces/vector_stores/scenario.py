@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +19,7 @@ def apply(store: Any, project: str, document: Mapping[str, Any]) -> None:
         settings = document["vector_store_processing"]
         located("", lambda: store.vector_stores.configure_processing(project, settings, "vector_store_processing"))
     for i, item in enumerate(document.get("vector_stores", [])):
-        located(f"vector_stores[{i}]", lambda item=item: store.vector_stores.seed_vector_store(project, item))
+        located(f"vector_stores[{i}]", functools.partial(store.vector_stores.seed_vector_store, project, item))
 
 
 def export(store: Any, project: str) -> dict[str, Any]:

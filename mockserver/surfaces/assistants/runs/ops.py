@@ -108,8 +108,11 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         prepared = [self._prepare_message(m, f"additional_messages[{i}]") for i, m in enumerate(raw)]
         check_include(include)
         assistant = self._assistant(state, assistant_id)
+        for i, message in enumerate(prepared):
+            self._check_message_refs(state, message, f"additional_messages[{i}]")
         fields = rp.run_fields(overrides, assistant)
         self._check_no_active(state, thread)
+        self._attach_to_thread_store(state, thread, prepared)
         for message in prepared:
             self._insert_message(state, thread, message)
         return self._start_run(state, thread, assistant, fields)
@@ -137,6 +140,8 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         thread_body = v.expect_object(body.get("thread"), "thread", nullable=True) or {}
         v.reject_unknown(thread_body, ("messages", "metadata", "tool_resources"))
         assistant = self._assistant(state, assistant_id)
+        if resources is not None:
+            self._check_resources(state, resources, "tool_resources")
         fields = rp.run_fields(overrides, assistant)
         if resources is not None:
             fields["tool_resources"] = resources
