@@ -123,6 +123,10 @@ SCRIPT_UNKNOWN_FUNCTION = (
     "mockserver: script rule '{rule}' calls function '{name}', but the run has no function tool of that name "
     "(function tools: {available})."
 )
+SCRIPT_TOOL_NOT_ENABLED = (
+    "mockserver: script rule '{rule}' calls the built-in tool '{name}', but the run does not have it "
+    "(tools: {available})."
+)
 RUN_SETTINGS_FIELD = "Invalid '{param}': unknown run setting. Supported settings are: {allowed}."
 STREAM_TIMEOUT = (
     "mockserver: the run did not reach a state that ends the stream within {ms} ms (progress mode 'on_clock' "

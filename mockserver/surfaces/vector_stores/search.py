@@ -5,7 +5,8 @@ Deterministic and documented rather than semantic:
 - text: a file's bytes read as UTF-8 (invalid bytes replaced); ``usage_bytes`` is that text's UTF-8 size;
 - chunks: ``max_chunk_size_tokens * 4`` characters each (the fake's 4-characters-per-token rule), each starting
   ``(max - overlap) * 4`` characters after the previous one;
-- words: lower-cased runs of letters and digits (Unicode-aware);
+- words: lower-cased runs of letters and digits (Unicode-aware), a plural ``s`` dropped from words of more than
+  three letters (``refunds`` finds ``refund``), common English function words (:data:`STOPWORDS`) left out;
 - score of a chunk for one query: the share of the query's distinct words that occur in the chunk (0..1);
   several queries: the best of them. Chunks sharing no word with the query (score 0) are not results;
 - order: score descending, then the file's attach order, then the chunk's position in the file.
@@ -23,8 +24,23 @@ CHARS_PER_TOKEN = 4
 _WORD_RE = re.compile(r"\w+")
 
 
+#: Words too common to say anything about a match ("what is the refund policy" searches "refund policy").
+STOPWORDS = frozenset(
+    {
+        "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in", "is",
+        "it", "its", "me", "my", "of", "on", "or", "our", "the", "this", "to", "was", "we", "what", "when", "where",
+        "which", "who", "why", "will", "with", "you", "your",
+    }
+)  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def words(text: str) -> frozenset[str]:
-    return frozenset(match.lower() for match in _WORD_RE.findall(text) if match != "_" * len(match))
+    found = (match.lower() for match in _WORD_RE.findall(text) if match != "_" * len(match))
+    return frozenset(_stem(word) for word in found if word not in STOPWORDS)
 
 
 def extract_text(content: bytes) -> str:
