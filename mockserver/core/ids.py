@@ -34,7 +34,11 @@ KINDS: dict[str, IdFormat] = {
     "run": IdFormat("run_"),
     "step": IdFormat("step_"),
     "call": IdFormat("call_"),
-    "vector_store": IdFormat("vs_"),
+    "vector_store": IdFormat("vs_", 32, "hex"),  # the first 8 hex are created_at (surfaces/vector_stores/ops.py)
+    "vector_store_file_batch": IdFormat("vsfb_", 32, "hex"),
+    "file": IdFormat("file-", 22),
+    "upload": IdFormat("upload_"),
+    "upload_part": IdFormat("part_"),
     # Responses and Conversations (docs/responses.md, "Ids"): lowercase hex, 50 long (48 for conversations).
     "response": IdFormat("resp_", 50, "hex"),
     "conversation": IdFormat("conv_", 48, "hex"),

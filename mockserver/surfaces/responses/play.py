@@ -270,7 +270,8 @@ class Play:
             results = call["results"]
             if results is None:
                 tool = next(t for t in rec.data["tools"] if t.get("type") == "file_search")
-                results = self.file_search(tool["vector_store_ids"], call["queries"], tool["max_num_results"])
+                queries = call["queries"] or [rec.script.prompt_text]
+                results = self.file_search(tool["vector_store_ids"], queries, tool["max_num_results"])
             shown = results if "file_search_call.results" in include else None
             opening = sh.file_search_call(item_id, call["queries"], None, "in_progress")
             item = sh.file_search_call(item_id, call["queries"], shown, "completed")
