@@ -36,6 +36,8 @@ KINDS: dict[str, IdFormat] = {
     "step": IdFormat("step_"),
     "call": IdFormat("call_"),
     "vector_store": IdFormat("vs_"),
+    "chat_completion": IdFormat("chatcmpl-", 29),
+    "moderation": IdFormat("modr-", 32, "hex"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}
