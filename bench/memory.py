@@ -18,13 +18,13 @@ from mockserver.store import Store
 def main(quick: bool = False) -> bool:
     count = 100_000 if quick else 1_000_000
     store = Store()
-    thread_id = store.create_thread("p", {})["id"]
+    thread_id = store.assistants.create_thread("p", {})["id"]
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     start = time.perf_counter()
     for i in range(count):
-        store.create_message("p", thread_id, {"role": "user", "content": f"message {i}"})
+        store.assistants.create_message("p", thread_id, {"role": "user", "content": f"message {i}"})
     elapsed = time.perf_counter() - start
     gc.collect()
     after = tracemalloc.get_traced_memory()[0]

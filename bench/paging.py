@@ -21,8 +21,11 @@ PLOT = Path(__file__).resolve().parents[1] / "docs" / "paging.png"
 def fill(server: MockServer, size: int) -> tuple[str, list[str]]:
     """A thread of ``size`` messages, created through the store's public operations (fast, same code path)."""
     store = server.store
-    thread_id = store.create_thread(PROJECT, {})["id"]
-    ids = [store.create_message(PROJECT, thread_id, {"role": "user", "content": f"m{i}"})["id"] for i in range(size)]
+    thread_id = store.assistants.create_thread(PROJECT, {})["id"]
+    ids = [
+        store.assistants.create_message(PROJECT, thread_id, {"role": "user", "content": f"m{i}"})["id"]
+        for i in range(size)
+    ]
     return thread_id, ids[::-1]  # newest first: the default order
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import traceback
 from collections.abc import Callable
@@ -18,13 +17,15 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.config import ServerConfig
+from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
+from mockserver.control.plane import CONTROL_ROUTES
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
-from mockserver.routes import build_routes
 from mockserver.store import Store
+from mockserver.surfaces import SURFACES
+from mockserver.surfaces.http import error_response
 
-CONTROL_PREFIX = "/__mock__/"
 _BASE_HEADERS = [(b"openai-version", b"2020-10-01"), (b"access-control-expose-headers", b"X-Request-ID")]
 access_log = logging.getLogger("mockserver.access")
 
@@ -65,18 +66,6 @@ class ServerErrors:
     def add(self, method: str, path: str, exc: BaseException) -> None:
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         self.items.append({"method": method, "path": path, "traceback": text})
-
-
-def error_response(exc: e.MockError) -> Response:
-    headers = dict(exc.headers)
-    if exc.status == 401:
-        headers.setdefault("www-authenticate", 'Bearer realm="OpenAI API"')
-    return Response(
-        json.dumps(exc.body(), indent=2).encode(),
-        status_code=exc.status,
-        headers=headers,
-        media_type="application/json",
-    )
 
 
 async def _render_mock_error(request: Request, exc: Exception) -> Response:
@@ -189,7 +178,11 @@ class ApiMiddleware:
 
         try:
             early = None if is_control else self._early_error(scope, key)
-            fault = None if is_control or early is not None else self.store.match_fault(project, scope["method"], path)
+            fault = (
+                None
+                if is_control or early is not None
+                else self.store.faults.match_fault(project, scope["method"], path)
+            )
             if fault is not None:
                 if fault.latency:
                     await asyncio.sleep(fault.latency)
@@ -253,7 +246,7 @@ def create_app(
     journal = journal or Journal(config.journal_limit)
     errors = errors or ServerErrors()
     app = Starlette(
-        routes=build_routes(),
+        routes=[*(route for surface in SURFACES for route in surface.routes()), *CONTROL_ROUTES],
         exception_handlers={e.MockError: _render_mock_error, HTTPException: _render_http_exception},
     )
     # An API answers a path it does not serve with an error, not a redirect: `/v1/threads/` is an unknown URL.

@@ -24,6 +24,7 @@ from mockserver.control.persistence import StateFile
 from mockserver.core.ids import DEFAULT_EPOCH
 from mockserver.remote import connect
 from mockserver.replay import ReplayController
+from mockserver.replay.layer import ReplayLayer
 from mockserver.scenarios import ScenarioLike, export_project, resolve_scenarios
 from mockserver.store import Seeder, Store
 
@@ -95,7 +96,7 @@ class MockServer:
         if cassette is not None:
             self.replay.use(cassette, mode=record_mode, upstream=upstream, hybrid=hybrid, timing=replay_timing)
         self.app = create_app(
-            self.store, self.config, journal=self.journal, errors=self.errors, inner=self.replay.layer
+            self.store, self.config, journal=self.journal, errors=self.errors, inner=self._replay_layer
         )
         #: ``config.state_file``: loaded by :meth:`start`, saved after changes and by :meth:`stop` (docs/stub.md).
         self.state_file = (
@@ -175,6 +176,10 @@ class MockServer:
             self.state_file.stop()  # final save, after the last request was answered
         self.replay.close()  # write out any recording still pending
 
+    def _replay_layer(self, app: Any) -> Any:
+        """The ASGI layer serving this server's cassettes, inside the API middleware."""
+        return ReplayLayer(app, self.replay)
+
     def _cleanup(self) -> None:
         if self._socket is not None:
             self._socket.close()
@@ -238,18 +243,18 @@ class MockServer:
 
     def add_faults(self, faults: list[dict[str, Any]], project: str | None = None) -> list[dict[str, Any]]:
         """Schedule faults; without ``project`` they hit every project. Cleared by :meth:`reset` (all projects)."""
-        return self.store.add_faults(project, faults)
+        return self.store.faults.add_faults(project, faults)
 
     def add_fault(self, project: str | None = None, **fault: Any) -> dict[str, Any]:
         """One fault from keywords: ``add_fault(method="POST", path="/v1/threads", status=429, times=2)``."""
-        return self.store.add_faults(project, [fault])[0]
+        return self.store.faults.add_faults(project, [fault])[0]
 
     def faults(self, project: str | None = None) -> list[dict[str, Any]]:
         """Scheduled faults with their counters (``seen``, ``fired``, ``remaining``)."""
-        return self.store.list_faults(project)
+        return self.store.faults.list_faults(project)
 
     def clear_faults(self, project: str | None = None) -> int:
-        return self.store.clear_faults(project)
+        return self.store.faults.clear_faults(project)
 
     # -- the scripted model and runs (docs/runs.md) -----------------------------------------------------------
 
@@ -259,24 +264,24 @@ class MockServer:
         Without ``project`` the rule applies to every project (tried after a project's own rules) until the
         next full :meth:`reset`. Returns the rule as normalized.
         """
-        return self.store.add_script_rules(project, [rule])[0]
+        return self.store.script.add_script_rules(project, [rule])[0]
 
     def add_rules(self, rules: list[dict[str, Any]], project: str | None = None) -> list[dict[str, Any]]:
-        return self.store.add_script_rules(project, rules)
+        return self.store.script.add_script_rules(project, rules)
 
     def rules(self, project: str | None = None) -> list[dict[str, Any]]:
-        return self.store.list_script_rules(project)
+        return self.store.script.list_script_rules(project)
 
     def clear_rules(self, project: str | None = None) -> None:
-        self.store.clear_script_rules(project)
+        self.store.script.clear_script_rules(project)
 
     def configure_runs(self, project: str | None = None, **settings: Any) -> dict[str, Any]:
         """How runs progress and stream: ``configure_runs(progress="on_clock", strict=True, chunk_size=4)``."""
-        return self.store.configure_runs(project, settings)
+        return self.store.script.configure_runs(project, settings)
 
     def script_misses(self, project: str | None = None) -> list[dict[str, Any]]:
         """Runs strict mode failed because no script rule covered them (the pytest plugin fails tests on them)."""
-        return self.store.script_misses(project)
+        return self.store.script.script_misses(project)
 
     def advance_clock(self, seconds: int, project: str | None = None) -> None:
         """Move the fake clock of ``project`` (default: every project that exists) forward; runs may progress

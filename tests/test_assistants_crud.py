@@ -110,9 +110,9 @@ def test_list_is_desc_and_paginates(api: TestClient) -> None:
 
 
 def test_seeded_assistant_keeps_explicit_id(store: Store) -> None:
-    seeded = store.create_assistant("p", {"model": "m"}, assistant_id="asst_" + "a" * 24, created_at=5)
+    seeded = store.assistants.create_assistant("p", {"model": "m"}, assistant_id="asst_" + "a" * 24, created_at=5)
     assert seeded["id"] == "asst_" + "a" * 24 and seeded["created_at"] == 5
-    assert store.get_assistant("p", seeded["id"]) == seeded
+    assert store.assistants.get_assistant("p", seeded["id"]) == seeded
 
 
 def test_sdk_round_trip(sdk: Any) -> None:

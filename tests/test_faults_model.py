@@ -45,9 +45,9 @@ def test_invalid_faults_are_rejected_with_the_location(fault: dict[str, object],
 def test_a_bad_fault_later_in_the_list_adds_nothing() -> None:
     store = Store()
     with pytest.raises(e.InvalidRequestError) as info:
-        store.add_faults("p", [{"status": 500}, {"status": 99}])
+        store.faults.add_faults("p", [{"status": 500}, {"status": 99}])
     assert info.value.param == "faults[1].status"
-    assert store.list_faults("p") == []
+    assert store.faults.list_faults("p") == []
 
 
 @pytest.mark.parametrize(
@@ -69,14 +69,14 @@ def test_path_patterns(pattern: str, path: str, matches: bool) -> None:
 
 def test_times_counts_only_matching_requests_and_then_stops() -> None:
     store = Store()
-    store.add_faults("p", [{"method": "POST", "path": "/v1/threads", "status": 429, "times": 2}])
-    assert store.match_fault("p", "GET", "/v1/threads") is None
-    assert store.match_fault("p", "POST", "/v1/threads/x") is None
-    first = store.match_fault("p", "POST", "/v1/threads")
+    store.faults.add_faults("p", [{"method": "POST", "path": "/v1/threads", "status": 429, "times": 2}])
+    assert store.faults.match_fault("p", "GET", "/v1/threads") is None
+    assert store.faults.match_fault("p", "POST", "/v1/threads/x") is None
+    first = store.faults.match_fault("p", "POST", "/v1/threads")
     assert first is not None and first.error is not None and first.error.status == 429
-    assert store.match_fault("p", "POST", "/v1/threads") is not None
-    assert store.match_fault("p", "POST", "/v1/threads") is None
-    (listed,) = store.list_faults("p")
+    assert store.faults.match_fault("p", "POST", "/v1/threads") is not None
+    assert store.faults.match_fault("p", "POST", "/v1/threads") is None
+    (listed,) = store.faults.list_faults("p")
     assert (listed["seen"], listed["fired"], listed["remaining"], listed["project"]) == (2, 2, 0, "p")
 
 
@@ -105,8 +105,8 @@ def test_error_overrides_and_should_retry() -> None:
 
 def _pattern(seed: str, fault_seed: str, n: int = 40) -> list[bool]:
     store = Store(seed=seed)
-    store.add_faults("p", [{"status": 500, "probability": 0.5, "seed": fault_seed}])
-    return [store.match_fault("p", "GET", "/v1/x") is not None for _ in range(n)]
+    store.faults.add_faults("p", [{"status": 500, "probability": 0.5, "seed": fault_seed}])
+    return [store.faults.match_fault("p", "GET", "/v1/x") is not None for _ in range(n)]
 
 
 def test_probability_is_seeded_and_reproducible() -> None:
@@ -118,36 +118,36 @@ def test_probability_is_seeded_and_reproducible() -> None:
 
 def test_project_faults_do_not_hit_other_projects_and_global_ones_hit_all() -> None:
     store = Store()
-    store.add_faults("a", {"status": 503})
-    assert store.match_fault("b", "GET", "/v1/x") is None
-    assert store.match_fault("a", "GET", "/v1/x") is not None
-    store.add_faults(None, [{"drop": True}])
-    action = store.match_fault("b", "GET", "/v1/x")
+    store.faults.add_faults("a", {"status": 503})
+    assert store.faults.match_fault("b", "GET", "/v1/x") is None
+    assert store.faults.match_fault("a", "GET", "/v1/x") is not None
+    store.faults.add_faults(None, [{"drop": True}])
+    action = store.faults.match_fault("b", "GET", "/v1/x")
     assert action is not None and action.drop
-    assert [f["project"] for f in store.list_faults()] == ["a", None]
+    assert [f["project"] for f in store.faults.list_faults()] == ["a", None]
 
 
 def test_reset_and_clear() -> None:
     store = Store()
-    store.add_faults("a", [{"status": 503}])
-    store.add_faults(None, [{"status": 500}])
+    store.faults.add_faults("a", [{"status": 503}])
+    store.faults.add_faults(None, [{"status": 500}])
     store.reset("a")
-    assert [f["project"] for f in store.list_faults("a")] == [None]
+    assert [f["project"] for f in store.faults.list_faults("a")] == [None]
     store.reset()
-    assert store.list_faults() == [] and store.match_fault("a", "GET", "/") is None
-    store.add_faults("a", [{"status": 503}])
-    assert store.clear_faults() == 1
-    assert store._faults_armed is False  # back on the fast path
+    assert store.faults.list_faults() == [] and store.faults.match_fault("a", "GET", "/") is None
+    store.faults.add_faults("a", [{"status": 503}])
+    assert store.faults.clear_faults() == 1
+    assert store.faults._faults_armed is False  # back on the fast path
 
 
 def test_baseline_faults_give_each_project_its_own_counters() -> None:
     store = Store()
-    store.set_baseline([lambda s, p: s.add_faults(p, [{"status": 500, "times": 1}])])  # type: ignore[attr-defined]
-    assert store.match_fault("a", "GET", "/v1/x") is not None
-    assert store.match_fault("a", "GET", "/v1/x") is None
-    assert store.match_fault("b", "GET", "/v1/x") is not None  # b's copy was untouched by a's hit
+    store.set_baseline([lambda s, p: s.faults.add_faults(p, [{"status": 500, "times": 1}])])  # type: ignore[attr-defined]
+    assert store.faults.match_fault("a", "GET", "/v1/x") is not None
+    assert store.faults.match_fault("a", "GET", "/v1/x") is None
+    assert store.faults.match_fault("b", "GET", "/v1/x") is not None  # b's copy was untouched by a's hit
     store.reset("a")
-    assert store.match_fault("a", "GET", "/v1/x") is not None
+    assert store.faults.match_fault("a", "GET", "/v1/x") is not None
     assert BASELINE_PROJECT not in store.project_names()
 
 

@@ -204,7 +204,7 @@ def test_thread_create_validates_nested_messages_atomically(api: TestClient, sto
     )
     error = error_of(response)
     assert response.status_code == 400 and error["param"] == "messages[1].role"
-    fresh = Store().create_thread("sk-test-key", {})["id"]
+    fresh = Store().assistants.create_thread("sk-test-key", {})["id"]
     assert api.post("/v1/threads", json={}).json()["id"] == fresh, "the rejected request minted no id"
 
 
@@ -285,7 +285,7 @@ def test_rejected_thread_create_mints_no_vector_store_id(api: TestClient) -> Non
     bad = api.post("/v1/threads", json={"tool_resources": helper, "messages": [{"role": "system", "content": "x"}]})
     assert bad.status_code == 400
     minted = api.post("/v1/threads", json={"tool_resources": helper}).json()["tool_resources"]
-    fresh = Store().create_thread("sk-test-key", {"tool_resources": helper})["tool_resources"]
+    fresh = Store().assistants.create_thread("sk-test-key", {"tool_resources": helper})["tool_resources"]
     assert minted == fresh, "the rejected request must not have used up the first vs_ id"
 
 

@@ -26,7 +26,7 @@ def test_atomic_write_replaces_the_content_and_leaves_no_temporary_file(tmp_path
 def test_stale_temporary_files_from_a_crash_are_removed_and_ignored(tmp_path: Path) -> None:
     target = tmp_path / "state.json"
     store = Store()
-    store.create_thread("p", {})
+    store.assistants.create_thread("p", {})
     atomic_write(target, json.dumps(export_all(store)).encode())
     stale = tmp_path / ".state.json.123.456.tmp"
     stale.write_bytes(b'{"torn')
@@ -50,27 +50,29 @@ def test_a_state_file_that_failed_to_load_is_never_overwritten(tmp_path: Path) -
 
 def test_save_and_load_round_trip_with_clock_counters_and_faults(tmp_path: Path) -> None:
     store = Store(seed="s")
-    thread = store.create_thread("p", {"messages": [{"role": "user", "content": "hi"}], "metadata": {"a": "b"}})
+    thread = store.assistants.create_thread(
+        "p", {"messages": [{"role": "user", "content": "hi"}], "metadata": {"a": "b"}}
+    )
     store.advance_clock("p", 30)
-    store.add_faults("p", [{"path": "/v1/threads", "status": 429, "times": 3}])
+    store.faults.add_faults("p", [{"path": "/v1/threads", "status": 429, "times": 3}])
     state = StateFile(tmp_path / "s.json", store, Journal(), interval=0)
     state.load()
     assert state.save()["projects"] == 1
     restored = Store(seed="s")
     StateFile(tmp_path / "s.json", restored, Journal()).load()
-    assert restored.get_thread("p", thread["id"]) == thread
+    assert restored.assistants.get_thread("p", thread["id"]) == thread
     assert restored.now("p") == store.now("p")
-    assert [f["times"] for f in restored.list_faults("p")] == [3]
-    assert restored.create_thread("p", {})["id"] == store.create_thread("p", {})["id"]
+    assert [f["times"] for f in restored.faults.list_faults("p")] == [3]
+    assert restored.assistants.create_thread("p", {})["id"] == store.assistants.create_thread("p", {})["id"]
 
 
 def test_import_replaces_every_project_and_is_validated_first() -> None:
     store = Store()
-    kept = store.create_thread("a", {})
+    kept = store.assistants.create_thread("a", {})
     document = export_all(store)
-    store.create_thread("b", {})
+    store.assistants.create_thread("b", {})
     assert import_all(store, document) == ["a"]
-    assert store.project_names() == ["a"] and store.get_thread("a", kept["id"]) == kept
+    assert store.project_names() == ["a"] and store.assistants.get_thread("a", kept["id"]) == kept
     broken = {**document, "projects": {"a": document["projects"]["a"], "c": {"version": 1, "threads": "x"}}}
     with pytest.raises(e.InvalidRequestError):
         import_all(store, broken)
@@ -79,8 +81,8 @@ def test_import_replaces_every_project_and_is_validated_first() -> None:
 
 def test_import_builds_projects_from_empty_even_with_a_baseline() -> None:
     store = Store()
-    store.set_baseline([lambda s, p: s.create_thread(p, {}, thread_id="thread_" + "b" * 24)])  # type: ignore[attr-defined]
-    store.create_thread("p", {})
+    store.set_baseline([lambda s, p: s.assistants.create_thread(p, {}, thread_id="thread_" + "b" * 24)])  # type: ignore[attr-defined]
+    store.assistants.create_thread("p", {})
     document = export_all(store)
     import_all(store, document)  # the export already holds the baseline thread: no duplicate-id error
     assert len(export_all(store)["projects"]["p"]["threads"]) == 2
@@ -92,7 +94,9 @@ def test_export_import_export_is_stable(ops: list[tuple[str, int, int]]) -> None
     store = Store(seed="h")
     for project, messages, advance in ops:
         store.advance_clock(project, advance)
-        store.create_thread(project, {"messages": [{"role": "user", "content": f"m{i}"} for i in range(messages)]})
+        store.assistants.create_thread(
+            project, {"messages": [{"role": "user", "content": f"m{i}"} for i in range(messages)]}
+        )
     document = export_all(store)
     restored = Store(seed="h")
     import_all(restored, json.loads(json.dumps(document)))
@@ -101,9 +105,9 @@ def test_export_import_export_is_stable(ops: list[tuple[str, int, int]]) -> None
 
 def test_baseline_faults_still_fire_after_a_state_import() -> None:
     store = Store()
-    store.set_baseline([lambda s, p: s.add_faults(p, [{"status": 503}])])  # type: ignore[attr-defined]
-    store.create_thread("p", {})
-    store.clear_faults("p")
+    store.set_baseline([lambda s, p: s.faults.add_faults(p, [{"status": 503}])])  # type: ignore[attr-defined]
+    store.assistants.create_thread("p", {})
+    store.faults.clear_faults("p")
     import_all(store, export_all(store))
-    assert store.match_fault("p", "GET", "/v1/x") is None  # p was saved without faults
-    assert store.match_fault("new", "GET", "/v1/x") is not None  # a new project still starts from the baseline
+    assert store.faults.match_fault("p", "GET", "/v1/x") is None  # p was saved without faults
+    assert store.faults.match_fault("new", "GET", "/v1/x") is not None  # a new project still starts from the baseline

@@ -153,8 +153,8 @@ def test_now_runs_and_script_options_apply_to_the_tests_project(inner: pytest.Py
             assert openai_client.beta.threads.create().created_at == 1_800_000_000
             assert mockserver.now() == 1_800_000_000
             assert mockserver.advance_clock(60) == 1_800_000_060
-            assert mockserver.store.run_settings(mockserver.project)["strict"] is True
-            assert len(mockserver.store.list_script_rules(mockserver.project)) == 1
+            assert mockserver.store.script.run_settings(mockserver.project)["strict"] is True
+            assert len(mockserver.store.script.list_script_rules(mockserver.project)) == 1
 
         @pytest.mark.mockserver(script=[{"match": {"bogus": 1}, "reply": "x"}])
         def test_bad_rule(mockserver):

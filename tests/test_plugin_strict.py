@@ -58,7 +58,7 @@ def test_server_error_fails_the_test_with_the_traceback(inner: pytest.Pytester) 
         def test_bug(mockserver, openai_client, monkeypatch):
             def broken(*args, **kwargs):
                 raise ZeroDivisionError("simulated bug in the fake")
-            monkeypatch.setattr(mockserver.store, "create_thread", broken)
+            monkeypatch.setattr(mockserver.store.assistants, "create_thread", broken)
             with pytest.raises(openai.InternalServerError):
                 openai_client.beta.threads.create()
         """

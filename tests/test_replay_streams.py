@@ -113,7 +113,7 @@ def test_a_stream_cut_upstream_is_recorded_as_a_disconnect_and_replayed_as_one(
     tmp_path: Path, upstream: MockServer
 ) -> None:
     cassette = tmp_path / "cut.yaml"
-    upstream.store.add_faults(None, [{"method": "POST", "path": "/v1/threads/*/runs", "cut_stream_after": 3}])
+    upstream.store.faults.add_faults(None, [{"method": "POST", "path": "/v1/threads/*/runs", "cut_stream_after": 3}])
     with MockServer(cassette=cassette, record_mode="once", upstream=upstream.base_url) as recorder:
         client = sdk(recorder)
         assistant_id, thread_id = setup_thread(client)

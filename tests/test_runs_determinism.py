@@ -16,8 +16,10 @@ PROJECT = "sk-test-key"
 
 def play(api: TestClient, store: Store) -> list[tuple[int, str | None, bytes]]:
     """Assistant, streamed text run, streamed tool loop, create-and-run stream, polled run, cancel and listings."""
-    store.add_script_rules(PROJECT, [WEATHER_RULE, {"match": {"contains": "hello"}, "reply": "Hi there, friend!"}])
-    store.configure_runs(PROJECT, {"chunk_size": 5})
+    store.script.add_script_rules(
+        PROJECT, [WEATHER_RULE, {"match": {"contains": "hello"}, "reply": "Hi there, friend!"}]
+    )
+    store.script.configure_runs(PROJECT, {"chunk_size": 5})
     out = []
 
     def call(method: str, url: str, **kwargs: object) -> dict[str, object]:

@@ -79,7 +79,7 @@ def test_body_errors_come_before_the_assistant_lookup(api: TestClient, path: str
 
 def test_rejected_requests_do_not_count_as_reads(api: TestClient, store: Store) -> None:
     """A bad body on submit/modify, or an unknown step, must not move an ``on_read`` run along."""
-    store.configure_runs(PROJECT, {"reads": 2})
+    store.script.configure_runs(PROJECT, {"reads": 2})
     assistant_id, thread_id = setup_thread(api)
     run = start_run(api, thread_id, assistant_id)
     base = f"/v1/threads/{thread_id}/runs/{run['id']}"
@@ -102,7 +102,7 @@ def test_rejected_assistant_create_mints_no_vector_store_id(api: TestClient) -> 
 
 
 def test_steps_of_a_run_expired_by_the_clock_carry_the_run_expiry(api: TestClient, store: Store) -> None:
-    store.add_script_rules(PROJECT, [WEATHER_RULE])
+    store.script.add_script_rules(PROJECT, [WEATHER_RULE])
     assistant_id, thread_id = setup_thread(api, text="weather?")
     run = get_run(api, thread_id, start_run(api, thread_id, assistant_id)["id"])
     store.advance_clock(PROJECT, 1000)

@@ -55,7 +55,7 @@ def setup() -> tuple[TestClient, Store, dict[str, str]]:
     tools = [{"type": "function", "function": {"name": "f"}}]
     assistant = client.post("/v1/assistants", json={"model": "m", "tools": tools}).json()
     thread = client.post("/v1/threads", json={"messages": [{"role": "user", "content": "call f"}]}).json()
-    store.add_script_rules("sk-test-key", [{"reply": {"tool_calls": [{"name": "f"}]}}])
+    store.script.add_script_rules("sk-test-key", [{"reply": {"tool_calls": [{"name": "f"}]}}])
     run = client.post(f"/v1/threads/{thread['id']}/runs", json={"assistant_id": assistant["id"]}).json()
     client.get(f"/v1/threads/{thread['id']}/runs/{run['id']}")
     return client, store, {"assistant": assistant["id"], "thread": thread["id"], "run": run["id"]}
@@ -104,7 +104,7 @@ nested_values = st.recursive(
 def test_run_create_fields_never_500_and_accepted_runs_parse(body: dict[str, Any], create_and_run: bool) -> None:
     """Every run-create field with a valid assistant: a clean 400, or a run the SDK's ``Run`` type parses."""
     client, store, ids = setup()
-    store.configure_runs("sk-test-key", {"progress": "immediate"})
+    store.script.configure_runs("sk-test-key", {"progress": "immediate"})
     if create_and_run:
         response = client.post("/v1/threads/runs", json={"assistant_id": ids["assistant"], **body})
     else:

@@ -46,7 +46,7 @@ operations = st.lists(
 
 
 def check(store: Store, thread_id: str, before: dict[str, str]) -> dict[str, str]:
-    runs = store.list_runs(P, thread_id, {"limit": "100"})["data"]
+    runs = store.assistants.list_runs(P, thread_id, {"limit": "100"})["data"]
     active = [r for r in runs if r["status"] in ACTIVE_STATUSES]
     assert len(active) <= 1, "at most one active run per thread"
     for run in runs:
@@ -66,7 +66,7 @@ def check(store: Store, thread_id: str, before: dict[str, str]) -> dict[str, str
             assert run["expires_at"] == run["created_at"] + 600
         if status == "expired":
             assert run["expires_at"] is not None and run["expires_at"] <= store.now(P)
-        for step in store.list_run_steps(P, thread_id, run["id"], {"limit": "100"})["data"]:
+        for step in store.assistants.list_run_steps(P, thread_id, run["id"], {"limit": "100"})["data"]:
             assert step["status"] != "in_progress" or status in ACTIVE_STATUSES
             assert (step["usage"] is not None) == (step["status"] == "completed")
     return {r["id"]: r["status"] for r in runs}
@@ -76,33 +76,33 @@ def check(store: Store, thread_id: str, before: dict[str, str]) -> dict[str, str
 @given(operations, st.sampled_from(["on_read", "immediate", "on_clock"]), st.integers(1, 3))
 def test_random_run_operations_keep_the_lifecycle_invariants(ops: list[tuple[str, Any]], mode: str, reads: int) -> None:
     store = Store()
-    store.configure_runs(P, {"progress": mode, "reads": reads})
-    store.add_script_rules(P, RULES)
+    store.script.configure_runs(P, {"progress": mode, "reads": reads})
+    store.script.add_script_rules(P, RULES)
     tools = [{"type": "function", "function": {"name": "f"}}]
-    assistant = store.create_assistant(P, {"model": "m", "tools": tools})["id"]
-    thread_id = store.create_thread(P, {})["id"]
+    assistant = store.assistants.create_assistant(P, {"model": "m", "tools": tools})["id"]
+    thread_id = store.assistants.create_thread(P, {})["id"]
     seen: dict[str, str] = {}
     run_ids: list[str] = []
     for op, arg in ops:
         try:
             if op == "run":
                 body = {"assistant_id": assistant, "additional_messages": [{"role": "user", "content": arg}]}
-                run_ids.append(store.create_run(P, thread_id, body)["id"])
+                run_ids.append(store.assistants.create_run(P, thread_id, body)["id"])
             elif op == "read" and run_ids:
-                store.get_run(P, thread_id, run_ids[arg % len(run_ids)])
+                store.assistants.get_run(P, thread_id, run_ids[arg % len(run_ids)])
             elif op == "submit" and run_ids:
-                run = store.get_run(P, thread_id, run_ids[-1])
+                run = store.assistants.get_run(P, thread_id, run_ids[-1])
                 calls = (run["required_action"] or {}).get("submit_tool_outputs", {}).get("tool_calls", [])
                 outputs = [{"tool_call_id": c["id"], "output": "x"} for c in calls] if arg else []
-                store.submit_tool_outputs(P, thread_id, run_ids[-1], {"tool_outputs": outputs})
+                store.assistants.submit_tool_outputs(P, thread_id, run_ids[-1], {"tool_outputs": outputs})
             elif op == "cancel" and run_ids:
-                store.cancel_run(P, thread_id, run_ids[arg % len(run_ids)])
+                store.assistants.cancel_run(P, thread_id, run_ids[arg % len(run_ids)])
             elif op == "message":
-                store.create_message(P, thread_id, {"role": "user", "content": "more"})
+                store.assistants.create_message(P, thread_id, {"role": "user", "content": "more"})
             elif op == "clock":
                 store.advance_clock(P, arg)
             elif op == "list":
-                store.list_runs(P, thread_id, {})
+                store.assistants.list_runs(P, thread_id, {})
         except e.ConflictStateError:
             pass  # a legal refusal; the invariants below still have to hold
         seen = check(store, thread_id, seen)

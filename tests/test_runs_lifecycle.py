@@ -53,7 +53,7 @@ def test_next_read_completes_with_message_step_and_usage(api: TestClient) -> Non
 
 
 def test_after_n_reads_shows_in_progress_first(api: TestClient, store: Store) -> None:
-    store.configure_runs(PROJECT, {"reads": 3})
+    store.script.configure_runs(PROJECT, {"reads": 3})
     assistant_id, thread_id = setup_thread(api)
     run = start_run(api, thread_id, assistant_id)
     assert [get_run(api, thread_id, run["id"])["status"] for _ in range(4)] == [
@@ -62,13 +62,13 @@ def test_after_n_reads_shows_in_progress_first(api: TestClient, store: Store) ->
 
 
 def test_immediate_mode_answers_in_the_create_response(api: TestClient, store: Store) -> None:
-    store.configure_runs(PROJECT, {"progress": "immediate"})
+    store.script.configure_runs(PROJECT, {"progress": "immediate"})
     assistant_id, thread_id = setup_thread(api)
     assert start_run(api, thread_id, assistant_id)["status"] == "completed"
 
 
 def test_on_clock_mode_waits_for_the_clock(api: TestClient, store: Store) -> None:
-    store.configure_runs(PROJECT, {"progress": "on_clock"})
+    store.script.configure_runs(PROJECT, {"progress": "on_clock"})
     assistant_id, thread_id = setup_thread(api)
     run = start_run(api, thread_id, assistant_id)
     assert get_run(api, thread_id, run["id"])["status"] == "queued"
@@ -78,7 +78,7 @@ def test_on_clock_mode_waits_for_the_clock(api: TestClient, store: Store) -> Non
 
 
 def test_function_call_loop(api: TestClient, store: Store) -> None:
-    store.add_script_rules(PROJECT, [WEATHER_RULE])
+    store.script.add_script_rules(PROJECT, [WEATHER_RULE])
     assistant_id, thread_id = setup_thread(api, text="weather?")
     run = get_run(api, thread_id, start_run(api, thread_id, assistant_id)["id"])
     assert run["status"] == "requires_action" and run["usage"] is None
@@ -99,7 +99,7 @@ def test_function_call_loop(api: TestClient, store: Store) -> None:
 
 
 def test_conflicts_while_a_run_is_active(api: TestClient, store: Store) -> None:
-    store.add_script_rules(PROJECT, [WEATHER_RULE])
+    store.script.add_script_rules(PROJECT, [WEATHER_RULE])
     assistant_id, thread_id = setup_thread(api, text="weather?")
     run = start_run(api, thread_id, assistant_id)
     message = api.post(f"/v1/threads/{thread_id}/messages", json={"role": "user", "content": "x"})
@@ -132,7 +132,7 @@ def test_conflicts_while_a_run_is_active(api: TestClient, store: Store) -> None:
 
 
 def test_cancel_goes_through_cancelling(api: TestClient, store: Store) -> None:
-    store.add_script_rules(PROJECT, [WEATHER_RULE])
+    store.script.add_script_rules(PROJECT, [WEATHER_RULE])
     assistant_id, thread_id = setup_thread(api, text="weather?")
     run = get_run(api, thread_id, start_run(api, thread_id, assistant_id)["id"])
     cancelling = ok(api.post(f"/v1/threads/{thread_id}/runs/{run['id']}/cancel"))
@@ -146,7 +146,7 @@ def test_cancel_goes_through_cancelling(api: TestClient, store: Store) -> None:
 
 
 def test_expiry_when_the_clock_passes_expires_at(api: TestClient, store: Store) -> None:
-    store.add_script_rules(PROJECT, [WEATHER_RULE])
+    store.script.add_script_rules(PROJECT, [WEATHER_RULE])
     assistant_id, thread_id = setup_thread(api, text="weather?")
     run = get_run(api, thread_id, start_run(api, thread_id, assistant_id)["id"])
     store.advance_clock(PROJECT, 599)
@@ -161,7 +161,7 @@ def test_expiry_when_the_clock_passes_expires_at(api: TestClient, store: Store) 
 
 
 def test_failure_incomplete_and_scripted_expiry(api: TestClient, store: Store) -> None:
-    store.add_script_rules(
+    store.script.add_script_rules(
         PROJECT,
         [
             {"match": {"equals": "boom"}, "reply": {"fail": {"code": "rate_limit_exceeded", "message": "Slow down."}}},

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not SCHEMA_PATH.exists(), reason=f"official sche
 
 
 def test_assistant_run_and_step_responses_conform(api: TestClient, store: Store) -> None:
-    store.add_script_rules("sk-test-key", [WEATHER_RULE])
+    store.script.add_script_rules("sk-test-key", [WEATHER_RULE])
     checks: list[tuple[Any, str]] = []
     assistant_id, thread_id = setup_thread(api, text="weather?")
     checks.append((ok(api.get(f"/v1/assistants/{assistant_id}")), "AssistantObject"))

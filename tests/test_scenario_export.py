@@ -81,30 +81,30 @@ def run_operations(store: Store, operations: list[tuple[Any, ...]]) -> None:
             body = {"metadata": args[0], "messages": args[2]}
             if args[1] is not None:
                 body["tool_resources"] = args[1]
-            threads.append(store.create_thread(PROJECT, body)["id"])
+            threads.append(store.assistants.create_thread(PROJECT, body)["id"])
         elif kind == "advance":
             store.advance_clock(PROJECT, args[0])
         elif kind == "assistant":
-            assistants.append(store.create_assistant(PROJECT, args[0])["id"])
+            assistants.append(store.assistants.create_assistant(PROJECT, args[0])["id"])
         elif kind == "delete_assistant" and assistants:
-            store.delete_assistant(PROJECT, assistants.pop(args[0] % len(assistants)))
+            store.assistants.delete_assistant(PROJECT, assistants.pop(args[0] % len(assistants)))
         elif threads and kind in ("message", "modify_thread", "delete_thread", "modify_message", "delete_message"):
             thread_id = threads[args[0] % len(threads)]
             if kind == "message":
-                store.create_message(PROJECT, thread_id, args[1])
+                store.assistants.create_message(PROJECT, thread_id, args[1])
             elif kind == "modify_thread":
-                store.modify_thread(PROJECT, thread_id, {"metadata": args[1]})
+                store.assistants.modify_thread(PROJECT, thread_id, {"metadata": args[1]})
             elif kind == "delete_thread":
-                store.delete_thread(PROJECT, thread_id)
+                store.assistants.delete_thread(PROJECT, thread_id)
                 threads.remove(thread_id)
             else:
-                ids = [m["id"] for m in store.list_messages(PROJECT, thread_id, {"limit": "100"})["data"]]
+                ids = [m["id"] for m in store.assistants.list_messages(PROJECT, thread_id, {"limit": "100"})["data"]]
                 if ids:
                     message_id = ids[args[1] % len(ids)]
                     if kind == "modify_message":
-                        store.modify_message(PROJECT, thread_id, message_id, {"metadata": args[2]})
+                        store.assistants.modify_message(PROJECT, thread_id, message_id, {"metadata": args[2]})
                     else:
-                        store.delete_message(PROJECT, thread_id, message_id)
+                        store.assistants.delete_message(PROJECT, thread_id, message_id)
 
 
 def read_everything(store: Store, document: dict[str, Any]) -> list[Any]:
@@ -154,8 +154,10 @@ def test_random_states_survive_export_and_load(operations: list[tuple[Any, ...]]
     assert export_project(copy, PROJECT) == document
     assert read_everything(copy, document) == read_everything(original, document)
     # What happens next is the same too: the clock and the ID counters came along.
-    assert copy.create_thread(PROJECT, {}) == original.create_thread(PROJECT, {})
-    assert copy.create_assistant(PROJECT, {"model": "m"}) == original.create_assistant(PROJECT, {"model": "m"})
+    assert copy.assistants.create_thread(PROJECT, {}) == original.assistants.create_thread(PROJECT, {})
+    assert copy.assistants.create_assistant(PROJECT, {"model": "m"}) == original.assistants.create_assistant(
+        PROJECT, {"model": "m"}
+    )
 
 
 def test_export_of_an_empty_project_is_a_minimal_document() -> None:
@@ -164,33 +166,33 @@ def test_export_of_an_empty_project_is_a_minimal_document() -> None:
 
 def test_export_is_a_copy_the_caller_may_edit() -> None:
     store = Store()
-    thread = store.create_thread("p", {"metadata": {"k": "v"}})
+    thread = store.assistants.create_thread("p", {"metadata": {"k": "v"}})
     export_project(store, "p")["threads"][0]["metadata"]["k"] = "changed"
-    assert store.get_thread("p", thread["id"])["metadata"] == {"k": "v"}
+    assert store.assistants.get_thread("p", thread["id"])["metadata"] == {"k": "v"}
 
 
 def test_export_includes_script_settings_and_each_fault_with_its_counters() -> None:
     store = Store()
-    store.add_script_rules("p", [{"match": {"contains": "hi"}, "reply": {"text": "hello"}}])
-    store.configure_runs("p", {"strict": True})
-    store.add_faults("p", [{"method": "POST", "path": "/v1/threads", "status": 500, "times": 2}])
-    store.match_fault("p", "POST", "/v1/threads")
+    store.script.add_script_rules("p", [{"match": {"contains": "hi"}, "reply": {"text": "hello"}}])
+    store.script.configure_runs("p", {"strict": True})
+    store.faults.add_faults("p", [{"method": "POST", "path": "/v1/threads", "status": 500, "times": 2}])
+    store.faults.match_fault("p", "POST", "/v1/threads")
     document = export_project(store, "p")
     assert document["runs"] == {"strict": True}
     assert document["faults"] == [
         {"method": "POST", "path": "/v1/threads", "status": 500, "times": 2, "seen": 1, "fired": 1}
     ]
     copy = reload(document, "yaml")
-    assert copy.list_script_rules("p") == store.list_script_rules("p")
-    assert copy.run_settings("p") == store.run_settings("p")
-    assert [f["remaining"] for f in copy.list_faults("p")] == [1]
+    assert copy.script.list_script_rules("p") == store.script.list_script_rules("p")
+    assert copy.script.run_settings("p") == store.script.run_settings("p")
+    assert [f["remaining"] for f in copy.faults.list_faults("p")] == [1]
 
 
 def test_runs_are_exported() -> None:
     store = Store()
-    assistant = store.create_assistant("p", {"model": "gpt-4o"})
-    thread = store.create_thread("p", {"messages": [{"role": "user", "content": "hi"}]})
-    run = store.create_run("p", thread["id"], {"assistant_id": assistant["id"]})
+    assistant = store.assistants.create_assistant("p", {"model": "gpt-4o"})
+    thread = store.assistants.create_thread("p", {"messages": [{"role": "user", "content": "hi"}]})
+    run = store.assistants.create_run("p", thread["id"], {"assistant_id": assistant["id"]})
     document = export_project(store, "p")
     exported = document["threads"][0]["runs"]
     assert [r["id"] for r in exported] == [run["id"]]

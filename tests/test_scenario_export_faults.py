@@ -7,12 +7,12 @@ from mockserver.store import Store
 
 
 def _fires(store: Store, n: int) -> str:
-    return "".join("x" if store.match_fault("p", "GET", "/v1/threads/t") else "." for _ in range(n))
+    return "".join("x" if store.faults.match_fault("p", "GET", "/v1/threads/t") else "." for _ in range(n))
 
 
 def test_a_counted_fault_continues_with_what_is_left() -> None:
     original = Store(seed="s")
-    original.add_faults("p", [{"status": 500, "times": 3}])
+    original.faults.add_faults("p", [{"status": 500, "times": 3}])
     _fires(original, 1)
     loaded = Store(seed="s")
     loaded.set_baseline([load_document(export_project(original, "p")).apply])
@@ -21,7 +21,7 @@ def test_a_counted_fault_continues_with_what_is_left() -> None:
 
 def test_a_probabilistic_fault_continues_its_draws_after_export() -> None:
     original = Store(seed="s")
-    original.add_faults("p", [{"status": 500, "probability": 0.5, "times": 5}])
+    original.faults.add_faults("p", [{"status": 500, "probability": 0.5, "times": 5}])
     _fires(original, 6)
     loaded = Store(seed="s")
     loaded.set_baseline([load_document(export_project(original, "p")).apply])

@@ -79,7 +79,7 @@ def test_mockserver_accepts_names_paths_scenarios_and_documents() -> None:
     server = MockServer(scenario=spec, fixtures_dir=FIXTURES)
     document = export_project(server.store, "p")
     assert (len(document["threads"]), len(document["assistants"]), document["clock"]) == (1, 2, 5)
-    assert [f["status"] for f in server.store.list_faults("p")] == [429]
+    assert [f["status"] for f in server.store.faults.list_faults("p")] == [429]
 
 
 def test_mockserver_takes_the_scenario_seed_unless_given_one() -> None:

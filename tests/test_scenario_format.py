@@ -218,7 +218,7 @@ def test_explicit_ids_are_kept_and_missing_ones_generated_deterministically() ->
 def test_every_project_gets_its_own_copy_and_the_same_seeded_ids() -> None:
     store = applied(load_scenario(FIXTURES / "minimal.yaml"))
     (thread,) = export_project(store, "a")["threads"]
-    store.modify_thread("a", thread["id"], {"metadata": {"touched": "yes"}})
+    store.assistants.modify_thread("a", thread["id"], {"metadata": {"touched": "yes"}})
     assert export_project(store, "b")["threads"][0] == thread
     store.reset("a")
     assert export_project(store, "a")["threads"][0] == thread
@@ -237,7 +237,7 @@ def test_the_seed_changes_generated_ids_and_the_clock_sets_timestamps() -> None:
 
 def test_objects_created_after_the_baseline_continue_from_the_scenario_clock() -> None:
     store = applied(load_scenario(FIXTURES / "clock_and_seed.yaml"))
-    assert store.create_thread("p", {})["created_at"] == 1700000000
+    assert store.assistants.create_thread("p", {})["created_at"] == 1700000000
 
 
 # -- caching ---------------------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def test_applying_does_not_alter_the_cached_document() -> None:
     before = json.dumps(scenario.document)
     store = applied(scenario)
     thread = export_project(store, "p")["threads"][0]
-    store.modify_message("p", thread["id"], thread["messages"][0]["id"], {"metadata": {"a": "b"}})
+    store.assistants.modify_message("p", thread["id"], thread["messages"][0]["id"], {"metadata": {"a": "b"}})
     assert json.dumps(scenario.document) == before
 
 

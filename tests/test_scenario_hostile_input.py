@@ -125,7 +125,7 @@ def test_includes_that_reach_a_file_many_ways_load_it_once(tmp_path: Path, cache
     assert (scenario.seed, scenario.clock) == ("deep", 7)
     store = Store()
     store.set_baseline([scenario.apply])
-    assert len(store.export_state("p")["threads"]) == 1  # applied once
+    assert len(store.assistants.export_state("p")["threads"]) == 1  # applied once
 
 
 @pytest.mark.parametrize(

@@ -187,19 +187,6 @@ def test_script_errors_use_the_rule_location(tmp_path: Path) -> None:
     assert line.startswith(f"{path}:4: script[0].reply")
 
 
-def test_a_section_the_store_cannot_apply_is_a_clear_error() -> None:
-    class ThreadsOnly:
-        def set_clock(self, project: str, when: int) -> int:
-            return when
-
-    scenario = load_document({"version": 1, "assistants": [{"model": "gpt-4o"}]}, source="doc")
-    with pytest.raises(ScenarioError) as info:
-        scenario.apply(ThreadsOnly(), "p")
-    assert str(info.value) == (
-        "doc: assistants[0]: 'assistants' is not supported by this server yet (no store operation 'create_assistant')"
-    )
-
-
 def test_dict_documents_have_no_lines_but_the_same_paths() -> None:
     with pytest.raises(ScenarioError) as info:
         load_document({"version": 1, "threads": [{"messages": [{"role": "bot", "content": "x"}]}]}, source="inline")

@@ -151,51 +151,55 @@ def test_a_pasted_message_with_annotations_and_a_null_status_loads_as_the_api_sh
         "incomplete_details": None,
     }
     store = loaded(document(done(), messages=[pasted]))
-    message = store.get_message("p", THREAD, MSG)
+    message = store.assistants.get_message("p", THREAD, MSG)
     assert message == {**pasted, "status": "completed"}
-    assert [m["id"] for m in store.list_messages("p", THREAD, {"run_id": RUN})["data"]] == [MSG]
-    assert store.list_messages("p", THREAD, {"run_id": RUN2})["data"] == []
+    assert [m["id"] for m in store.assistants.list_messages("p", THREAD, {"run_id": RUN})["data"]] == [MSG]
+    assert store.assistants.list_messages("p", THREAD, {"run_id": RUN2})["data"] == []
 
 
 def test_a_minimal_run_gets_the_defaults_of_a_new_run() -> None:
     store = loaded({"version": 1, "clock": 100, "threads": [{"id": THREAD, "runs": [done()]}]})
-    run = store.get_run("p", THREAD, RUN)
+    run = store.assistants.get_run("p", THREAD, RUN)
     assert (run["created_at"], run["expires_at"], run["instructions"], run["truncation_strategy"]) == (
         100, None, "", {"type": "auto", "last_messages": None}
     )  # fmt: skip
-    assert store.list_run_steps("p", THREAD, RUN, {})["data"] == []
+    assert store.assistants.list_run_steps("p", THREAD, RUN, {})["data"] == []
 
 
 def test_a_pasted_waiting_run_without_engine_state_continues_with_the_default_reply() -> None:
     store = loaded({"version": 1, "clock": 100, "threads": [{"id": THREAD, "runs": [copy.deepcopy(WAITING)]}]})
     with pytest.raises(ConflictStateError):
-        store.create_message("p", THREAD, {"role": "user", "content": "blocked by the active run"})
-    run = store.submit_tool_outputs("p", THREAD, RUN2, {"tool_outputs": [{"tool_call_id": CALL, "output": "ok"}]})
+        store.assistants.create_message("p", THREAD, {"role": "user", "content": "blocked by the active run"})
+    run = store.assistants.submit_tool_outputs(
+        "p", THREAD, RUN2, {"tool_outputs": [{"tool_call_id": CALL, "output": "ok"}]}
+    )
     assert run["status"] == "queued"
-    assert store.get_run("p", THREAD, RUN2)["status"] == "completed"
-    step = store.get_run_step("p", THREAD, RUN2, STEP)
+    assert store.assistants.get_run("p", THREAD, RUN2)["status"] == "completed"
+    step = store.assistants.get_run_step("p", THREAD, RUN2, STEP)
     assert (step["status"], step["step_details"]["tool_calls"][0]["function"]["output"]) == ("completed", "ok")
-    reply = store.list_messages("p", THREAD, {"run_id": RUN2})["data"][0]
+    reply = store.assistants.list_messages("p", THREAD, {"run_id": RUN2})["data"][0]
     assert reply["content"][0]["text"]["value"].startswith("Hello from mockserver!")
 
 
 def test_restore_operations_validate_before_changing_anything() -> None:
     store = Store()
-    store.create_thread("p", {}, thread_id=THREAD)
-    store.restore_run("p", THREAD, {k: v for k, v in WAITING.items() if k != "steps"}, steps=WAITING["steps"])
-    before = store.export_state("p")
+    store.assistants.create_thread("p", {}, thread_id=THREAD)
+    store.assistants.restore_run(
+        "p", THREAD, {k: v for k, v in WAITING.items() if k != "steps"}, steps=WAITING["steps"]
+    )
+    before = store.assistants.export_state("p")
     with pytest.raises(InvalidRequestError) as info:
-        store.restore_run("p", THREAD, done(id=RUN2))
+        store.assistants.restore_run("p", THREAD, done(id=RUN2))
     assert (info.value.param, info.value.message) == (
         "id",
         f"Duplicate id '{RUN2}': an object with this id already exists.",
     )
     with pytest.raises(ConflictStateError):
-        store.restore_message("p", THREAD, {"role": "user", "content": "x"})
+        store.assistants.restore_message("p", THREAD, {"role": "user", "content": "x"})
     with pytest.raises(InvalidRequestError) as info:
-        store.restore_script_uses("p", {"weather": -1})
+        store.script.restore_script_uses("p", {"weather": -1})
     assert info.value.param == "script_uses.weather"
-    assert store.export_state("p") == before
+    assert store.assistants.export_state("p") == before
 
 
 json_values = st.recursive(
@@ -269,5 +273,5 @@ def exercise(store: Store, thread_id: str, run_id: str) -> None:
     ]
     for method, args in calls:
         with contextlib.suppress(MockError):
-            getattr(store, method)("p", *args)
+            getattr(store if method == "advance_clock" else store.assistants, method)("p", *args)
     export_project(store, "p")

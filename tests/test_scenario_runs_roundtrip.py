@@ -97,7 +97,7 @@ class Driver:
         return self.assistants[i % len(self.assistants)] if self.assistants else "asst_" + "0" * 24
 
     def latest_run(self, thread_id: str) -> dict[str, Any] | None:
-        runs = self.store.list_runs(PROJECT, thread_id, {"limit": "1"})["data"]
+        runs = self.store.assistants.list_runs(PROJECT, thread_id, {"limit": "1"})["data"]
         return runs[0] if runs else None
 
     def apply(self, op: tuple[Any, ...]) -> Any:
@@ -109,11 +109,11 @@ class Driver:
     def _apply(self, kind: str, *args: Any) -> Any:
         s = self.store
         if kind == "assistant":
-            made = s.create_assistant(PROJECT, {"model": "gpt-4o", "tools": TOOLS if args[0] else []})
+            made = s.assistants.create_assistant(PROJECT, {"model": "gpt-4o", "tools": TOOLS if args[0] else []})
             self.assistants.append(made["id"])
             return made
         if kind == "thread":
-            made = s.create_thread(PROJECT, {"messages": [{"role": "user", "content": t} for t in args[0]]})
+            made = s.assistants.create_thread(PROJECT, {"messages": [{"role": "user", "content": t} for t in args[0]]})
             self.threads.append(made["id"])
             return made
         if kind == "thread_and_run":
@@ -121,42 +121,49 @@ class Driver:
                 "assistant_id": self.assistant(args[0]),
                 "thread": {"messages": [{"role": "user", "content": args[1]}]},
             }
-            run = s.create_thread_and_run(PROJECT, body)
+            run = s.assistants.create_thread_and_run(PROJECT, body)
             self.threads.append(run["thread_id"])
             return run
         if kind == "advance":
             return s.advance_clock(PROJECT, args[0])
         if kind == "settings":
-            return s.configure_runs(PROJECT, {**args[0], "strict": args[1]})
+            return s.script.configure_runs(PROJECT, {**args[0], "strict": args[1]})
         if kind == "delete_assistant":
-            return s.delete_assistant(PROJECT, self.assistant(args[0])) if self.assistants else None
+            return s.assistants.delete_assistant(PROJECT, self.assistant(args[0])) if self.assistants else None
         thread_id = self.thread(args[0])
         if thread_id is None:
             return None
         if kind == "message":
-            return s.create_message(PROJECT, thread_id, {"role": args[2], "content": args[1]})
+            return s.assistants.create_message(PROJECT, thread_id, {"role": args[2], "content": args[1]})
         if kind == "run":
-            return s.create_run(PROJECT, thread_id, {"assistant_id": self.assistant(args[1]), **args[2]})
+            return s.assistants.create_run(PROJECT, thread_id, {"assistant_id": self.assistant(args[1]), **args[2]})
         if kind == "delete_message":
-            messages = s.list_messages(PROJECT, thread_id, {"limit": "100"})["data"]
-            return s.delete_message(PROJECT, thread_id, messages[args[1] % len(messages)]["id"]) if messages else None
+            messages = s.assistants.list_messages(PROJECT, thread_id, {"limit": "100"})["data"]
+            return (
+                s.assistants.delete_message(PROJECT, thread_id, messages[args[1] % len(messages)]["id"])
+                if messages
+                else None
+            )
         run = self.latest_run(thread_id)
         if run is None:
             return None
         if kind == "read":
-            return [s.get_run(PROJECT, thread_id, run["id"]), s.list_run_steps(PROJECT, thread_id, run["id"], {})]
+            return [
+                s.assistants.get_run(PROJECT, thread_id, run["id"]),
+                s.assistants.list_run_steps(PROJECT, thread_id, run["id"], {}),
+            ]
         if kind == "cancel":
-            return s.cancel_run(PROJECT, thread_id, run["id"])
+            return s.assistants.cancel_run(PROJECT, thread_id, run["id"])
         if kind == "modify_run":
-            return s.modify_run(PROJECT, thread_id, run["id"], {"metadata": args[1]})
+            return s.assistants.modify_run(PROJECT, thread_id, run["id"], {"metadata": args[1]})
         action = run["required_action"]
         calls = action["submit_tool_outputs"]["tool_calls"] if action else [{"id": "call_none"}]
         body = {"tool_outputs": [{"tool_call_id": c["id"], "output": args[1]} for c in calls]}
         if not args[2]:
-            return s.submit_tool_outputs(PROJECT, thread_id, run["id"], body)
-        stream = s.submit_tool_outputs_stream(PROJECT, thread_id, run["id"], body)
+            return s.assistants.submit_tool_outputs(PROJECT, thread_id, run["id"], body)
+        stream = s.assistants.submit_tool_outputs_stream(PROJECT, thread_id, run["id"], body)
         # The cursor is not compared: the event log before the restart is not kept (no stream survives one).
-        events, _, done = s.stream_events(PROJECT, thread_id, run["id"], stream.cursor)
+        events, _, done = s.assistants.stream_events(PROJECT, thread_id, run["id"], stream.cursor)
         return [events, done]
 
 
@@ -166,7 +173,7 @@ def read_everything(store: Store, document: dict[str, Any]) -> list[str]:
 
     def read(method: str, *args: Any) -> None:
         try:
-            out.append(canonical(getattr(store, method)(PROJECT, *args)))
+            out.append(canonical(getattr(store.assistants, method)(PROJECT, *args)))
         except MockError as err:
             out.append(canonical(["error", type(err).__name__, err.message]))
 
@@ -214,7 +221,7 @@ def test_random_run_histories_survive_export_and_continue(
     before: list[tuple[Any, ...]], after: list[tuple[Any, ...]], seed: str, format: str
 ) -> None:
     original = Store(seed=seed)
-    original.add_script_rules(PROJECT, RULES)
+    original.script.add_script_rules(PROJECT, RULES)
     driver = Driver(original, [], [])
     for op in [*PREFIX, *before]:
         driver.apply(op)
@@ -238,7 +245,7 @@ def test_random_run_histories_survive_export_and_continue(
 
 def test_a_waiting_run_continues_with_the_same_reply_ids_and_events() -> None:
     original = Store(seed="s")
-    original.add_script_rules(PROJECT, RULES)
+    original.script.add_script_rules(PROJECT, RULES)
     driver = Driver(original, [], [])
     for op in [("assistant", True), ("thread", ["what's the weather"]), ("run", 0, 0, {}), ("read", 0)]:
         driver.apply(op)
@@ -252,5 +259,5 @@ def test_a_waiting_run_continues_with_the_same_reply_ids_and_events() -> None:
     assert result == mine.apply(follow_up)
     names = [name for name, _ in result[0]]
     assert names[0] == "thread.run.step.completed" and names[-1] == "thread.run.completed"
-    reply = copy.list_messages(PROJECT, thread_id, {"run_id": waiting["id"]})["data"][0]
+    reply = copy.assistants.list_messages(PROJECT, thread_id, {"run_id": waiting["id"]})["data"][0]
     assert reply["content"][0]["text"]["value"] == "It is sunny in Paris, as you asked: what's the weather"

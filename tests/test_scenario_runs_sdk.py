@@ -70,7 +70,7 @@ def first() -> Iterator[MockServer]:
 
 def build_history(server: MockServer) -> tuple[Any, list[str], str]:
     """A finished run with a cited answer, then a run left waiting for its tool output."""
-    server.store.add_script_rules("sk-mockserver", RULES)
+    server.store.script.add_script_rules("sk-mockserver", RULES)
     sdk = sdk_for(server)
     bot = sdk.beta.assistants.create(model="gpt-4o", tools=[TOOL])
     done = sdk.beta.threads.create_and_run_poll(
@@ -159,7 +159,7 @@ def test_runs_survive_the_state_document_a_restart_uses(first: MockServer) -> No
         import_all(second.store, export_all(first.store))
         other = sdk_for(second)
         assert everything(other, threads) == everything(sdk, threads)
-    assert restarted.get_run("sk-mockserver", threads[1], run_id)["status"] == "requires_action"
+    assert restarted.assistants.get_run("sk-mockserver", threads[1], run_id)["status"] == "requires_action"
 
 
 def test_the_runs_history_example_reads_back_and_its_waiting_run_continues() -> None:

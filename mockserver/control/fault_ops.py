@@ -11,15 +11,34 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.control.faults import FaultAction, FaultSet, parse_faults
-from mockserver.core.store import BASELINE_PROJECT, StoreBase, locked
+from mockserver.core.store import BASELINE_PROJECT, ProjectStore, SurfaceOps, locked
 
 EXTRA_KEY = "faults"
 
 
-class FaultOps(StoreBase):
-    #: False while no fault exists anywhere (the fast path of :meth:`match_fault`).
-    _faults_armed: bool = False
-    _global_faults: FaultSet | None = None
+class FaultOps(SurfaceOps):
+    """Available as ``store.faults``."""
+
+    name = "faults"
+
+    def __init__(self, store: ProjectStore) -> None:
+        super().__init__(store)
+        #: False while no fault exists anywhere (the fast path of :meth:`match_fault`).
+        self._faults_armed = False
+        self._global_faults: FaultSet | None = None
+        store.on_reset(self._after_reset)
+
+    def _after_reset(self, what: str) -> None:
+        if what == "all":
+            self._global_faults = None
+        self._refresh_armed()
+
+    def save_globals(self) -> FaultSet | None:
+        return self._global_faults.copy() if self._global_faults is not None else None
+
+    def restore_globals(self, saved: FaultSet | None) -> None:
+        self._global_faults = saved
+        self._refresh_armed()
 
     @locked
     def add_faults(self, project: str | None, faults: Any) -> list[dict[str, Any]]:
@@ -45,7 +64,7 @@ class FaultOps(StoreBase):
         """Faults that apply to ``project`` (its own, then every-project ones); all faults when ``project`` is None."""
         out: list[dict[str, Any]] = []
         if project is None:
-            for name in sorted(self._projects):
+            for name in self.store.project_names():
                 if name != BASELINE_PROJECT:
                     own = self._project_faults(name)
                     out.extend(f.describe(name) for f in (own.items if own else []))
@@ -60,7 +79,7 @@ class FaultOps(StoreBase):
     def clear_faults(self, project: str | None = None) -> int:
         """Remove one project's faults, or (``None``) every fault anywhere. Returns how many were removed."""
         removed = 0
-        names = [project] if project is not None else list(self._projects)
+        names = [project] if project is not None else list(self.store._projects)
         for name in names:
             own = self._project_faults(name)
             if own is not None:
@@ -78,22 +97,10 @@ class FaultOps(StoreBase):
             return None
         with self._lock:
             own = self._project_faults(project)
-            action = own.match(self.seed, method, path) if own is not None else None
+            action = own.match(self.store.seed, method, path) if own is not None else None
             if action is None and self._global_faults is not None:
-                action = self._global_faults.match(self.seed, method, path)
+                action = self._global_faults.match(self.store.seed, method, path)
             return action
-
-    def reset(self, project: str | None = None) -> None:
-        with self._lock:
-            super().reset(project)
-            if project is None:
-                self._global_faults = None
-            self._refresh_armed()
-
-    def set_baseline(self, seeders: list[Any]) -> None:
-        with self._lock:
-            super().set_baseline(seeders)
-            self._refresh_armed()
 
     # -- helpers ---------------------------------------------------------------------------------------------
 
@@ -108,9 +115,9 @@ class FaultOps(StoreBase):
         def has(faults: Any) -> bool:
             return isinstance(faults, FaultSet) and bool(faults.items)
 
-        template = self._template
+        template = self.store._template
         self._faults_armed = (
             (self._global_faults is not None and bool(self._global_faults.items))
             or (template is not None and has(template.extras.get(EXTRA_KEY)))
-            or any(has(p.extras.get(EXTRA_KEY)) for p in self._projects.values())
+            or any(has(p.extras.get(EXTRA_KEY)) for p in self.store._projects.values())
         )

@@ -80,10 +80,6 @@ def _parse_projects(document: Any, source: str) -> dict[str, Any]:
     return {name: load_document(doc, source=f"{source} projects.{name}") for name, doc in projects.items()}
 
 
-#: Store-wide settings a full reset clears (every-project faults, script rules, run settings).
-_GLOBALS = ("_global_faults", "_global_rules", "_global_settings")
-
-
 @contextmanager
 def all_or_nothing(store: Store) -> Iterator[None]:
     """Hold the store lock; if the block raises, put every project, the baseline and the globals back.
@@ -95,21 +91,17 @@ def all_or_nothing(store: Store) -> Iterator[None]:
     with store._lock:
         projects = {name: p.clone(name, store.seed) for name, p in store._projects.items()}
         template = store._template
-        saved = {name: _copy(getattr(store, name, None)) for name in _GLOBALS}
+        # Store-wide settings (every-project faults, script rules, model settings).
+        script_globals, fault_globals = store.script.save_globals(), store.faults.save_globals()
         try:
             yield
         except BaseException:
             store._projects.clear()
             store._projects.update(projects)
             store._template = template
-            for name, value in saved.items():
-                setattr(store, name, value)
-            store._refresh_armed()
+            store.script.restore_globals(script_globals)
+            store.faults.restore_globals(fault_globals)
             raise
-
-
-def _copy(value: Any) -> Any:
-    return value.copy() if hasattr(value, "copy") else value
 
 
 def _replace_project(store: Store, project: str, scenario: Any) -> None:
@@ -122,7 +114,7 @@ def _replace_project(store: Store, project: str, scenario: Any) -> None:
             scenario.apply(store, project)
         finally:
             store._template = template
-            store._refresh_armed()  # the baseline's faults count again now that it is back
+            store.faults._refresh_armed()  # the baseline's faults count again now that it is back
 
 
 def import_one(store: Store, project: str, document: Any) -> None:

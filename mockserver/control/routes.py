@@ -217,18 +217,18 @@ async def add_faults(request: Request) -> Response:
     body = await json_body(request)
     faults = body["faults"] if set(body) == {"faults"} else body
     mark_changed(request)
-    return _listing(store.add_faults(project, faults))
+    return _listing(store.faults.add_faults(project, faults))
 
 
 async def list_faults(request: Request) -> Response:
     store, project = control_target(request)
-    return _listing(store.list_faults(project))
+    return _listing(store.faults.list_faults(project))
 
 
 async def clear_faults(request: Request) -> Response:
     store, project = control_target(request)
     mark_changed(request)
-    return JSONResponse({"ok": True, "project": project, "removed": store.clear_faults(project)})
+    return JSONResponse({"ok": True, "project": project, "removed": store.faults.clear_faults(project)})
 
 
 async def save_state(request: Request) -> Response:

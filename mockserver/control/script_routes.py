@@ -19,33 +19,33 @@ async def add_rules(request: Request) -> Response:
     store, project = control_target(request)
     body = await json_body(request)
     rules = body.get("rules", [body["rule"]] if "rule" in body else body.get("script"))
-    added = store.add_script_rules(project, rules)
+    added = store.script.add_script_rules(project, rules)
     mark_changed(request)
     return JSONResponse({"rules": added})
 
 
 async def list_rules(request: Request) -> Response:
     store, project = control_target(request)
-    misses = store.script_misses(project)
-    return JSONResponse({"rules": store.list_script_rules(project), "misses": misses})
+    misses = store.script.script_misses(project)
+    return JSONResponse({"rules": store.script.list_script_rules(project), "misses": misses})
 
 
 async def clear_rules(request: Request) -> Response:
     store, project = control_target(request)
-    store.clear_script_rules(project)
-    store.clear_script_misses(project)
+    store.script.clear_script_rules(project)
+    store.script.clear_script_misses(project)
     mark_changed(request)
     return JSONResponse({"cleared": True})
 
 
 async def get_settings(request: Request) -> Response:
     store, project = control_target(request)
-    return JSONResponse(store.run_settings(project))
+    return JSONResponse(store.script.run_settings(project))
 
 
 async def set_settings(request: Request) -> Response:
     store, project = control_target(request)
-    settings = store.configure_runs(project, await json_body(request))
+    settings = store.script.configure_runs(project, await json_body(request))
     mark_changed(request)
     return JSONResponse(settings)
 

@@ -218,6 +218,8 @@ class MockError(Exception):
 
     status: int = 500
     type: str = "server_error"
+    #: Set while a scenario is applied: the place in the document of the object that was refused.
+    document_path: str | None = None
 
     def __init__(
         self,

@@ -15,7 +15,6 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ID_BODY_LENGTH = 24
 
 
-
 @dataclass(frozen=True)
 class IdFormat:
     """How one kind of object's IDs look: ``prefix`` then ``length`` characters of ``alphabet``."""

@@ -60,8 +60,9 @@ class ProjectStore:
         self._state_factories = dict(states or {})
         self._projects: dict[str, Project] = {}
         self._template: Project | None = None
-        #: Called on a full reset: layers that keep state for every project (global rules, faults) forget it.
-        self._reset_hooks: list[Callable[[], None]] = []
+        #: Called after every reset with what was reset (``"project"``, ``"all"`` or ``"baseline"``): layers that
+        #: keep state for every project (global rules, faults) forget it on ``"all"``.
+        self._reset_hooks: list[Callable[[str], None]] = []
 
     # -- projects -------------------------------------------------------------------------------------------
 
@@ -75,8 +76,12 @@ class ProjectStore:
             self._projects[name] = project
         return project
 
-    def on_full_reset(self, hook: Callable[[], None]) -> None:
+    def on_reset(self, hook: Callable[[str], None]) -> None:
         self._reset_hooks.append(hook)
+
+    def _after_reset(self, what: str) -> None:
+        for hook in self._reset_hooks:
+            hook(what)
 
     @locked
     def project_names(self) -> list[str]:
@@ -87,10 +92,9 @@ class ProjectStore:
         """Return one project, or every project, to the baseline (empty unless a baseline is set)."""
         if project is None:
             self._projects.clear()
-            for hook in self._reset_hooks:
-                hook()
         else:
             self._projects.pop(project, None)
+        self._after_reset("all" if project is None else "project")
 
     @locked
     def set_baseline(self, seeders: list[Seeder]) -> None:
@@ -109,6 +113,7 @@ class ProjectStore:
                 self._template = self._projects.pop(BASELINE_PROJECT, None)
             finally:
                 self._projects.clear()
+        self._after_reset("baseline")
 
     # -- clock and ids --------------------------------------------------------------------------------------
 

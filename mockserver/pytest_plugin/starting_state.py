@@ -6,7 +6,7 @@ so that the server's baseline is rebuilt only when the scenario actually changes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 InlineCache = dict[int, tuple[Any, Any]]
 
 #: Mark options applied to the test's project after the reset, and the store operation each one calls.
-PROJECT_OPTIONS = (
-    ("now", "set_clock"),
-    ("runs", "configure_runs"),
-    ("script", "add_script_rules"),
-    ("faults", "add_faults"),
+#: Marker option -> the operation (found on the store) that applies it to the test's project.
+PROJECT_OPTIONS: tuple[tuple[str, Callable[[Any], Callable[[str, Any], Any]]], ...] = (
+    ("now", lambda store: store.set_clock),
+    ("runs", lambda store: store.script.configure_runs),
+    ("script", lambda store: store.script.add_script_rules),
+    ("faults", lambda store: store.faults.add_faults),
 )
 
 
@@ -64,9 +65,7 @@ def apply_options(server: MockServer, project: str, options: dict[str, Any]) -> 
     for name, operation in PROJECT_OPTIONS:
         if options.get(name) is None:
             continue
-        apply = getattr(store, operation, None)
-        if apply is None:
-            usage(f"option {name}= needs store.{operation}(), which this mockserver version does not have")
+        apply = operation(store)
         value = options[name]
         problem = ""
         try:

@@ -37,8 +37,7 @@ def problems(
         if e.unknown_route
     ]
     found += cassettes.problems(server.replay, project, options["fail_on_unused"])
-    misses = getattr(server.store, "script_misses", None)
-    for miss in misses() if misses is not None else []:
+    for miss in server.store.script.script_misses():
         found.append(f"scripted model miss (strict runs) in {miss.get('run_id')}: {miss.get('message')}")
     return found
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from mockserver.app import CONTROL_PREFIX, error_response
+from mockserver.control import CONTROL_PREFIX
 from mockserver.core import errors as e
 from mockserver.replay.matching import query_mapping, query_pairs
 from mockserver.replay.proxy import cut_connection, forward
 from mockserver.replay.scrub import REQUEST_HEADERS, keep_headers, scrub_pairs, scrub_text
 from mockserver.replay.session import ReplayController, ReplaySession
 from mockserver.replay.wire import decode_body, encode_body, render_event
+from mockserver.surfaces.http import error_response
 
 Scope = dict[str, Any]
 

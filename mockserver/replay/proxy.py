@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 
-from mockserver.app import error_response
 from mockserver.core import errors as e
 from mockserver.replay.scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers
 from mockserver.replay.session import ReplaySession
 from mockserver.replay.wire import EventRecorder, encode_body
+from mockserver.surfaces.http import error_response
 
 #: Optional account routing for the upstream; the client's own ``OpenAI-Project`` only partitions the fake.
 UPSTREAM_ORG_ENV = "MOCKSERVER_UPSTREAM_ORGANIZATION"

@@ -175,12 +175,6 @@ class ReplayController:
         session.flush()
         return session.report()
 
-    def layer(self, app: Any) -> Any:
-        """Wrap ``app`` (the routes) in the ASGI layer serving these cassettes: ``create_app(inner=...)``."""
-        from .layer import ReplayLayer  # the layer needs this module; imported late to keep the cycle out
-
-        return ReplayLayer(app, self)
-
     def close(self) -> None:
         with self._lock:
             sessions = list(self._sessions.values())

@@ -1,8 +1,10 @@
 """A loaded scenario and how it is applied to a project through the store's public operations.
 
 Applying calls the same operations HTTP requests do, so seeded objects get the same validation, defaults and
-deterministic IDs. A store error is reported at the place in the file that caused it: the object's path plus
-the error's ``param`` (``threads[0].messages[2].content[0].type``).
+deterministic IDs: the clock and id counters first, then each registered surface's sections (registry order,
+see ``mockserver/surfaces/__init__.py``), then the script, model settings and faults. A store error is reported
+at the place in the file that caused it: the object's path plus the error's ``param``
+(``threads[0].messages[2].content[0].type``).
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core import errors as e
-from mockserver.scenarios.validate import Problem, ScenarioError, join
+from mockserver.scenarios.validate import Problem, ScenarioError
+from mockserver.surfaces import SURFACES
 
-#: Document sections whose content is handed to a store operation as a whole: section -> operation.
-SECTION_OPS = {"script": "add_script_rules", "runs": "configure_runs", "faults": "add_faults"}
+#: Document sections whose content is handed to one operation as a whole: section -> (store member, operation).
+SECTION_OPS = {
+    "script": ("script", "add_script_rules"),
+    "runs": ("script", "configure_runs"),
+    "faults": ("faults", "add_faults"),
+}
 #: The name an operation gives its whole argument in error ``param``s, where it differs from the section's.
 PARAM_ROOTS = {"runs": "settings"}
-#: Message keys a create-message request (plus the seeding id/created_at) can carry.
-REQUEST_MESSAGE_KEYS = frozenset({"id", "created_at", "role", "content", "attachments", "metadata"})
 
 
 def _no_lines(path: str) -> int | None:
@@ -94,70 +99,22 @@ def _apply(scenario: Scenario, store: Any, project: str, done: set[str]) -> None
     if "clock" in doc:
         store.set_clock(project, doc["clock"])
     if "id_counters" in doc:
-        _call(scenario, "id_counters", store, "advance_id_counters", project, dict(doc["id_counters"]))
-    for index, item in enumerate(doc.get("assistants", [])):
-        body = {k: copy.deepcopy(v) for k, v in item.items() if k not in ("id", "created_at")}
-        where = join("assistants", index)
-        _call(
-            scenario, where, store, "create_assistant", project, body,
-            assistant_id=item.get("id"), created_at=item.get("created_at"), section="assistants",
-        )  # fmt: skip
-    for index, item in enumerate(doc.get("threads", [])):
-        _apply_thread(scenario, store, project, join("threads", index), item)
-    for section, operation in SECTION_OPS.items():
+        _call(scenario, "id_counters", store.advance_id_counters, project, dict(doc["id_counters"]))
+    for surface in SURFACES:  # registry order: a surface's objects may refer to an earlier surface's
+        if surface.scenario is not None:
+            _call(scenario, surface.name, surface.scenario.apply, store, project, doc)
+    for section, (owner, operation) in SECTION_OPS.items():
         if section in doc:
-            _call(scenario, section, store, operation, project, copy.deepcopy(doc[section]), section=section)
+            _call(scenario, section, getattr(getattr(store, owner), operation), project, copy.deepcopy(doc[section]))
     if "script_uses" in doc:
-        _call(scenario, "script_uses", store, "restore_script_uses", project, dict(doc["script_uses"]))
+        _call(scenario, "script_uses", store.script.restore_script_uses, project, dict(doc["script_uses"]))
 
 
-def _apply_thread(scenario: Scenario, store: Any, project: str, where: str, item: Mapping[str, Any]) -> None:
-    body = {k: copy.deepcopy(item[k]) for k in ("metadata", "tool_resources") if k in item}
-    thread = _call(
-        scenario,
-        where,
-        store,
-        "create_thread",
-        project,
-        body,
-        thread_id=item.get("id"),
-        created_at=item.get("created_at"),
-    )
-    for index, message in enumerate(item.get("messages", [])):
-        fields = {k: copy.deepcopy(v) for k, v in message.items() if k not in ("id", "created_at")}
-        # Messages a request could have made go through the request's operation; the rest (written by a run,
-        # or pasted as the API returns them) through the one that accepts those fields.
-        operation = "restore_message" if _needs_restore(message) else "create_message"
-        _call(
-            scenario, join(join(where, "messages"), index), store, operation, project, thread["id"], fields,
-            message_id=message.get("id"), created_at=message.get("created_at"),
-        )  # fmt: skip
-    for index, entry in enumerate(item.get("runs", [])):
-        run = {k: copy.deepcopy(v) for k, v in entry.items() if k not in ("steps", "engine")}
-        _call(
-            scenario, join(join(where, "runs"), index), store, "restore_run", project, thread["id"], run,
-            steps=copy.deepcopy(entry.get("steps")), engine=copy.deepcopy(entry.get("engine")),
-        )  # fmt: skip
-
-
-def _needs_restore(message: Mapping[str, Any]) -> bool:
-    if any(key not in REQUEST_MESSAGE_KEYS for key in message):
-        return True
-    content = message.get("content")
-    return isinstance(content, list) and any(isinstance(p, dict) and isinstance(p.get("text"), dict) for p in content)
-
-
-def _call(
-    scenario: Scenario, where: str, store: Any, operation: str, *args: Any, section: str | None = None, **kwargs: Any
-) -> Any:
-    method = getattr(store, operation, None)
-    if method is None:
-        message = f"'{section or where}' is not supported by this server yet (no store operation '{operation}')"
-        raise ScenarioError([scenario.problem(where, message)])
+def _call(scenario: Scenario, where: str, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
-        return method(*args, **kwargs)
+        return operation(*args, **kwargs)
     except e.MockError as err:
-        raise ScenarioError([scenario.problem(_locate(where, err.param), err.message)]) from err
+        raise ScenarioError([scenario.problem(_locate(err.document_path or where, err.param), err.message)]) from err
 
 
 def _locate(where: str, param: str | None) -> str:

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from mockserver.core import errors as e
+from mockserver.surfaces import SURFACES
 
 #: Keywords the interpreter understands; anything else in the schema would be silently ignored.
 SUPPORTED_KEYWORDS = frozenset(
@@ -72,10 +73,20 @@ class ScenarioError(e.InvalidRequestError):
 
 @cache
 def schema() -> dict[str, Any]:
-    """The scenario format's JSON Schema (``mockserver/scenarios/schema.json``)."""
+    """The scenario format's JSON Schema: the document-wide part (``mockserver/scenarios/schema.json``) with each
+    registered surface's sections merged in, after ``id_counters`` and in registry order."""
     text = resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    base: dict[str, Any] = json.loads(text)
+    properties: dict[str, Any] = {}
+    defs: dict[str, Any] = dict(base["$defs"])
+    for key, value in base["properties"].items():
+        properties[key] = value
+        if key == "id_counters":
+            for surface in SURFACES:
+                if surface.scenario is not None:
+                    properties.update(surface.scenario.schema.get("properties", {}))
+                    defs.update(surface.scenario.schema.get("$defs", {}))
+    return {**base, "properties": properties, "$defs": defs}
 
 
 def join(path: str, key: str | int) -> str:

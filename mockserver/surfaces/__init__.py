@@ -1,1 +1,17 @@
-"""TODO"""
+"""The registry of API surfaces: every surface is listed here once, and the app (routes), scenario files
+(schema sections, apply, export), persistence and the control plane iterate :data:`SURFACES` instead of naming
+surfaces.
+
+Order matters twice: routes are tried surface by surface in this order, and a scenario's sections are applied
+in this order (a surface's objects may refer to objects of a surface listed before it). docs/architecture.md
+says how to add a surface.
+"""
+
+from __future__ import annotations
+
+from mockserver.core.surface import Surface
+from mockserver.surfaces import assistants
+
+SURFACES: tuple[Surface, ...] = (assistants.SURFACE,)
+
+__all__ = ["SURFACES", "Surface"]

@@ -1,10 +1,11 @@
-"""Request parsing shared by every API route: beta header, JSON body, the store and project of a request."""
+"""What every API route shares: the error rendering, JSON responses, the JSON body, and the store and project of a
+request (with the Assistants beta-header check for that surface)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +13,21 @@ from starlette.responses import Response
 from mockserver.core import errors as e
 from mockserver.core import wirejson
 from mockserver.core.validation import json_type_name
-from mockserver.store import Store
+
+if TYPE_CHECKING:
+    from mockserver.store import Store
+
+
+def error_response(exc: e.MockError) -> Response:
+    headers = dict(exc.headers)
+    if exc.status == 401:
+        headers.setdefault("www-authenticate", 'Bearer realm="OpenAI API"')
+    return Response(
+        json.dumps(exc.body(), indent=2).encode(),
+        status_code=exc.status,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 class JSONResponse(Response):
@@ -57,3 +72,8 @@ async def json_body(request: Request, *checks: Callable[[], object]) -> dict[str
 
 def query_params(request: Request) -> dict[str, str]:
     return dict(request.query_params)
+
+
+def surface_context(request: Request) -> tuple[Store, str]:
+    """The store and project of a request (authentication ran earlier, in the app's middleware)."""
+    return request.app.state.store, request.scope["mockserver.project"]

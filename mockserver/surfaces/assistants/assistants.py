@@ -7,8 +7,9 @@ from typing import Any
 from mockserver.core import errors as e
 from mockserver.core import validation as v
 from mockserver.core.project import Project
-from mockserver.core.store import StoreBase, locked
+from mockserver.core.store import locked
 from mockserver.surfaces.assistants import shapes as models
+from mockserver.surfaces.assistants.base import AssistantsBase
 from mockserver.surfaces.assistants.runs import params as rp
 
 ASSISTANT_FIELDS = (
@@ -27,7 +28,7 @@ ASSISTANT_FIELDS = (
 MAX_ASSISTANT_TOOLS = 128
 
 
-class AssistantOps(StoreBase):
+class AssistantOps(AssistantsBase):
     def _assistant_fields(self, state: Project, body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         """Validate create/modify fields; returns only the fields present (``null`` resets to the default)."""
         v.reject_unknown(body, ASSISTANT_FIELDS)
@@ -64,18 +65,18 @@ class AssistantOps(StoreBase):
         """``POST /assistants``. ``assistant_id``/``created_at`` let scenario files seed explicit values."""
         state = self._project(project)
         if assistant_id is not None:
-            self._check_new_id(state.assistants, assistant_id, "assistant")
+            self.check_new_id(self._s(state).assistants, assistant_id, "assistant")
         fields = self._assistant_fields(state, body, creating=True)
         assistant_id = assistant_id or state.ids.new("assistant")
         now = state.clock.now() if created_at is None else created_at
         assistant = models.assistant(assistant_id, now, fields)
-        state.assistants[assistant_id] = assistant
-        state.assistant_index.add(assistant_id, now, state.next_sequence())
+        self._s(state).assistants[assistant_id] = assistant
+        self._s(state).assistant_index.add(assistant_id, now, state.next_sequence())
         return assistant
 
     def _assistant(self, state: Project, assistant_id: str, param: str = "assistant_id") -> dict[str, Any]:
         v.check_id(assistant_id, "assistant", param)
-        assistant = state.assistants.get(assistant_id)
+        assistant = self._s(state).assistants.get(assistant_id)
         if assistant is None:
             raise e.not_found("assistant", assistant_id)
         return assistant
@@ -87,8 +88,8 @@ class AssistantOps(StoreBase):
     @locked
     def list_assistants(self, project: str, query: dict[str, str]) -> dict[str, Any]:
         state = self._project(project)
-        page = state.assistant_index.page(**v.parse_list_query(query))
-        return models.list_page([state.assistants[i] for i in page.ids], page.has_more)
+        page = self._s(state).assistant_index.page(**v.parse_list_query(query))
+        return models.list_page([self._s(state).assistants[i] for i in page.ids], page.has_more)
 
     @locked
     def modify_assistant(self, project: str, assistant_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -99,13 +100,13 @@ class AssistantOps(StoreBase):
             # ``null`` for a field means "back to its default", which the builder supplies when the key is absent.
             merged = {k: val for k, val in {**assistant, **fields}.items() if val is not None or k not in fields}
             assistant = models.assistant(assistant_id, assistant["created_at"], merged)
-            state.assistants[assistant_id] = assistant
+            self._s(state).assistants[assistant_id] = assistant
         return assistant
 
     @locked
     def delete_assistant(self, project: str, assistant_id: str) -> dict[str, Any]:
         state = self._project(project)
         self._assistant(state, assistant_id)
-        del state.assistants[assistant_id]
-        state.assistant_index.remove(assistant_id)
+        del self._s(state).assistants[assistant_id]
+        self._s(state).assistant_index.remove(assistant_id)
         return models.deleted(assistant_id, "assistant")

@@ -7,15 +7,17 @@ from typing import Any
 from mockserver.core import errors as e
 from mockserver.core import validation as v
 from mockserver.core.pagination import SortedIndex
-from mockserver.core.project import Project, ThreadState
-from mockserver.core.store import StoreBase, locked
+from mockserver.core.project import Project
+from mockserver.core.store import locked
 from mockserver.surfaces.assistants import shapes as models
+from mockserver.surfaces.assistants.base import AssistantsBase
+from mockserver.surfaces.assistants.state import ThreadState
 
 MESSAGE_CREATE_FIELDS = ("role", "content", "attachments", "metadata")
 MESSAGE_ROLES = ["user", "assistant"]
 
 
-class MessageOps(StoreBase):
+class MessageOps(AssistantsBase):
     def _prepare_message(self, body: Any, param: str) -> dict[str, Any]:
         """Validate a message-create object (request body, ``messages[i]``, ``additional_messages[i]``)."""
         if param:
@@ -32,7 +34,7 @@ class MessageOps(StoreBase):
 
     def _insert_message(self, state: Project, thread: ThreadState, fields: dict[str, Any]) -> dict[str, Any]:
         """Store a prepared message. ``fields`` may carry ``id``/``created_at`` (seeding) and run linkage."""
-        message_id = fields.pop("id", None) or self._new_id(state, "message", thread.messages)
+        message_id = fields.pop("id", None) or self.new_id(state, "message", thread.messages)
         created_at = fields.pop("created_at", None)
         if created_at is None:
             created_at = state.clock.now()
@@ -67,7 +69,7 @@ class MessageOps(StoreBase):
         thread = self._thread(state, thread_id)
         fields = self._prepare_message(body, "")
         if message_id is not None:
-            self._check_new_id(thread.messages, message_id, "message")
+            self.check_new_id(thread.messages, message_id, "message")
             fields["id"] = message_id
         if created_at is not None:
             fields["created_at"] = created_at

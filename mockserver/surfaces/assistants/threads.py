@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.core import validation as v
-from mockserver.core.project import Project, ThreadState
-from mockserver.core.store import StoreBase, locked
+from mockserver.core.project import Project
+from mockserver.core.store import locked
 from mockserver.surfaces.assistants import shapes as models
+from mockserver.surfaces.assistants.base import AssistantsBase
+from mockserver.surfaces.assistants.state import ThreadState
 
 THREAD_CREATE_FIELDS = ("messages", "metadata", "tool_resources")
 THREAD_MODIFY_FIELDS = ("metadata", "tool_resources")
 
 
-class ThreadOps(StoreBase):
+class ThreadOps(AssistantsBase):
     @locked
     def create_thread(
         self, project: str, body: dict[str, Any], *, thread_id: str | None = None, created_at: int | None = None
@@ -34,16 +36,16 @@ class ThreadOps(StoreBase):
     ) -> dict[str, Any]:
         """Validate everything first, then create: a rejected request leaves no half-made thread behind."""
         if thread_id is not None:
-            self._check_new_id(state.threads, thread_id, "thread")
+            self.check_new_id(self._s(state).threads, thread_id, "thread")
         metadata = v.check_metadata(body.get("metadata"), v.join_param(prefix, "metadata"))
         resources = models.normalize_tool_resources(body.get("tool_resources"), v.join_param(prefix, "tool_resources"))
         messages_param = v.join_param(prefix, "messages")
         raw_messages = v.expect_array(body.get("messages"), messages_param, nullable=True) or []
         prepared = [self._prepare_message(m, f"{messages_param}[{i}]") for i, m in enumerate(raw_messages)]
         now = state.clock.now() if created_at is None else created_at
-        thread_id = thread_id or self._new_id(state, "thread", state.threads)
+        thread_id = thread_id or self.new_id(state, "thread", self._s(state).threads)
         thread = ThreadState(data=models.thread(thread_id, now, metadata, self._mint_vector_stores(state, resources)))
-        state.threads[thread_id] = thread
+        self._s(state).threads[thread_id] = thread
         for fields in prepared:
             self._insert_message(state, thread, fields)
         return thread.data
@@ -70,5 +72,5 @@ class ThreadOps(StoreBase):
     def delete_thread(self, project: str, thread_id: str) -> dict[str, Any]:
         state = self._project(project)
         self._thread(state, thread_id)
-        del state.threads[thread_id]
+        del self._s(state).threads[thread_id]
         return models.deleted(thread_id, "thread")

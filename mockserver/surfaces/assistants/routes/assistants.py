@@ -11,29 +11,29 @@ from mockserver.surfaces.http import JSONResponse, api_context, json_body, query
 
 async def create_assistant(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.create_assistant(project, await json_body(request)))
+    return JSONResponse(store.assistants.create_assistant(project, await json_body(request)))
 
 
 async def list_assistants(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.list_assistants(project, query_params(request)))
+    return JSONResponse(store.assistants.list_assistants(project, query_params(request)))
 
 
 async def retrieve_assistant(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.get_assistant(project, request.path_params["assistant_id"]))
+    return JSONResponse(store.assistants.get_assistant(project, request.path_params["assistant_id"]))
 
 
 async def modify_assistant(request: Request) -> Response:
     store, project = api_context(request)
     assistant_id = request.path_params["assistant_id"]
-    body = await json_body(request, lambda: store.get_assistant(project, assistant_id))
-    return JSONResponse(store.modify_assistant(project, assistant_id, body))
+    body = await json_body(request, lambda: store.assistants.get_assistant(project, assistant_id))
+    return JSONResponse(store.assistants.modify_assistant(project, assistant_id, body))
 
 
 async def delete_assistant(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.delete_assistant(project, request.path_params["assistant_id"]))
+    return JSONResponse(store.assistants.delete_assistant(project, request.path_params["assistant_id"]))
 
 
 routes = [

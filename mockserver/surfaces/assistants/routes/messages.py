@@ -12,32 +12,34 @@ from mockserver.surfaces.http import JSONResponse, api_context, json_body, query
 async def create_message(request: Request) -> Response:
     store, project = api_context(request)
     thread_id = request.path_params["thread_id"]
-    body = await json_body(request, lambda: store.get_thread(project, thread_id))
-    return JSONResponse(store.create_message(project, thread_id, body))
+    body = await json_body(request, lambda: store.assistants.get_thread(project, thread_id))
+    return JSONResponse(store.assistants.create_message(project, thread_id, body))
 
 
 async def list_messages(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.list_messages(project, request.path_params["thread_id"], query_params(request)))
+    return JSONResponse(
+        store.assistants.list_messages(project, request.path_params["thread_id"], query_params(request))
+    )
 
 
 async def retrieve_message(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    return JSONResponse(store.get_message(project, p["thread_id"], p["message_id"]))
+    return JSONResponse(store.assistants.get_message(project, p["thread_id"], p["message_id"]))
 
 
 async def modify_message(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    body = await json_body(request, lambda: store.get_message(project, p["thread_id"], p["message_id"]))
-    return JSONResponse(store.modify_message(project, p["thread_id"], p["message_id"], body))
+    body = await json_body(request, lambda: store.assistants.get_message(project, p["thread_id"], p["message_id"]))
+    return JSONResponse(store.assistants.modify_message(project, p["thread_id"], p["message_id"], body))
 
 
 async def delete_message(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    return JSONResponse(store.delete_message(project, p["thread_id"], p["message_id"]))
+    return JSONResponse(store.assistants.delete_message(project, p["thread_id"], p["message_id"]))
 
 
 routes = [

@@ -24,66 +24,70 @@ def include_values(request: Request) -> list[str]:
 async def create_run(request: Request) -> Response:
     store, project = api_context(request)
     thread_id = request.path_params["thread_id"]
-    body = await json_body(request, lambda: store.get_thread(project, thread_id))
+    body = await json_body(request, lambda: store.assistants.get_thread(project, thread_id))
     if body.get("stream") is True:
-        return sse_response(store, project, store.create_run_stream(project, thread_id, body, include_values(request)))
-    return run_response(request, store.create_run(project, thread_id, body, include_values(request)))
+        return sse_response(
+            store, project, store.assistants.create_run_stream(project, thread_id, body, include_values(request))
+        )
+    return run_response(request, store.assistants.create_run(project, thread_id, body, include_values(request)))
 
 
 async def create_thread_and_run(request: Request) -> Response:
     store, project = api_context(request)
     body = await json_body(request)
     if body.get("stream") is True:
-        return sse_response(store, project, store.create_thread_and_run_stream(project, body))
-    return run_response(request, store.create_thread_and_run(project, body))
+        return sse_response(store, project, store.assistants.create_thread_and_run_stream(project, body))
+    return run_response(request, store.assistants.create_thread_and_run(project, body))
 
 
 async def list_runs(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.list_runs(project, request.path_params["thread_id"], query_params(request)))
+    return JSONResponse(store.assistants.list_runs(project, request.path_params["thread_id"], query_params(request)))
 
 
 async def retrieve_run(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    return run_response(request, store.get_run(project, p["thread_id"], p["run_id"]))
+    return run_response(request, store.assistants.get_run(project, p["thread_id"], p["run_id"]))
 
 
 async def modify_run(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    body = await json_body(request, lambda: store.check_run(project, p["thread_id"], p["run_id"]))
-    return run_response(request, store.modify_run(project, p["thread_id"], p["run_id"], body))
+    body = await json_body(request, lambda: store.assistants.check_run(project, p["thread_id"], p["run_id"]))
+    return run_response(request, store.assistants.modify_run(project, p["thread_id"], p["run_id"], body))
 
 
 async def cancel_run(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    return run_response(request, store.cancel_run(project, p["thread_id"], p["run_id"]))
+    return run_response(request, store.assistants.cancel_run(project, p["thread_id"], p["run_id"]))
 
 
 async def submit_tool_outputs(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    body = await json_body(request, lambda: store.check_run(project, p["thread_id"], p["run_id"]))
+    body = await json_body(request, lambda: store.assistants.check_run(project, p["thread_id"], p["run_id"]))
     if body.get("stream") is True:
         return sse_response(
-            store, project, store.submit_tool_outputs_stream(project, p["thread_id"], p["run_id"], body)
+            store, project, store.assistants.submit_tool_outputs_stream(project, p["thread_id"], p["run_id"], body)
         )
-    return run_response(request, store.submit_tool_outputs(project, p["thread_id"], p["run_id"], body))
+    return run_response(request, store.assistants.submit_tool_outputs(project, p["thread_id"], p["run_id"], body))
 
 
 async def list_steps(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
     query = query_params(request)
-    return JSONResponse(store.list_run_steps(project, p["thread_id"], p["run_id"], query, include_values(request)))
+    return JSONResponse(
+        store.assistants.list_run_steps(project, p["thread_id"], p["run_id"], query, include_values(request))
+    )
 
 
 async def retrieve_step(request: Request) -> Response:
     store, project = api_context(request)
     p = request.path_params
-    step = store.get_run_step(project, p["thread_id"], p["run_id"], p["step_id"], include_values(request))
+    step = store.assistants.get_run_step(project, p["thread_id"], p["run_id"], p["step_id"], include_values(request))
     return JSONResponse(step)
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.responses import StreamingResponse
 
 from mockserver.core import errors as e
 from mockserver.core import wirejson
-from mockserver.store import RunStream, Store
+from mockserver.surfaces.assistants.ops import RunStream
+
+if TYPE_CHECKING:
+    from mockserver.store import Store
 
 #: How often a stream re-checks a run that is waiting (``on_clock`` progress or a pending cancel).
 POLL_SECONDS = 0.005
@@ -27,7 +30,7 @@ def frame(event: str, data: Any) -> bytes:
 
 
 async def run_events(store: Store, project: str, ticket: RunStream) -> AsyncIterator[bytes]:
-    settings = store.run_settings(project)
+    settings = store.script.run_settings(project)
     delay = settings["chunk_delay_ms"] / 1000
     deadline = time.monotonic() + settings["stream_timeout_ms"] / 1000
     for name, data in ticket.prefix:
@@ -35,7 +38,7 @@ async def run_events(store: Store, project: str, ticket: RunStream) -> AsyncIter
     cursor = ticket.cursor
     while True:
         try:
-            events, cursor, finished = store.stream_events(project, ticket.thread_id, ticket.run_id, cursor)
+            events, cursor, finished = store.assistants.stream_events(project, ticket.thread_id, ticket.run_id, cursor)
         except e.MockError as exc:
             # The SDK raises APIError for an ``error`` event whose data has a top-level "error" key.
             yield frame("error", exc.body())

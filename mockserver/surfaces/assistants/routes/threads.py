@@ -11,24 +11,24 @@ from mockserver.surfaces.http import JSONResponse, api_context, json_body
 
 async def create_thread(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.create_thread(project, await json_body(request)))
+    return JSONResponse(store.assistants.create_thread(project, await json_body(request)))
 
 
 async def retrieve_thread(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.get_thread(project, request.path_params["thread_id"]))
+    return JSONResponse(store.assistants.get_thread(project, request.path_params["thread_id"]))
 
 
 async def modify_thread(request: Request) -> Response:
     store, project = api_context(request)
     thread_id = request.path_params["thread_id"]
-    body = await json_body(request, lambda: store.get_thread(project, thread_id))
-    return JSONResponse(store.modify_thread(project, thread_id, body))
+    body = await json_body(request, lambda: store.assistants.get_thread(project, thread_id))
+    return JSONResponse(store.assistants.modify_thread(project, thread_id, body))
 
 
 async def delete_thread(request: Request) -> Response:
     store, project = api_context(request)
-    return JSONResponse(store.delete_thread(project, request.path_params["thread_id"]))
+    return JSONResponse(store.assistants.delete_thread(project, request.path_params["thread_id"]))
 
 
 routes = [

@@ -17,15 +17,14 @@ from typing import Any
 
 from mockserver import model as engine
 from mockserver.core import errors as e
-from mockserver.core.project import Project, ThreadState
+from mockserver.core.project import Project
 from mockserver.surfaces.assistants import shapes as models
-from mockserver.surfaces.assistants.runs.state import ACTIVE_STATUSES, MISSES_KEY, RunState
+from mockserver.surfaces.assistants.runs.state import ACTIVE_STATUSES, RunState
 from mockserver.surfaces.assistants.runs.turns import RunTurns
+from mockserver.surfaces.assistants.state import ThreadState
 
 
 class RunLifecycle(RunTurns):
-    _global_rules: list[dict[str, Any]]
-
     # -- when runs progress ---------------------------------------------------------------------------------
 
     def _settle_runs(self, state: Project, thread: ThreadState) -> None:
@@ -189,4 +188,4 @@ class RunLifecycle(RunTurns):
 
     def _record_miss(self, state: Project, rs: RunState, message: str) -> None:
         miss = {"run_id": rs.data["id"], "thread_id": rs.data["thread_id"], "message": message}
-        state.extras[MISSES_KEY] = [*state.extras.get(MISSES_KEY, []), miss]
+        self.store.script.record_miss(state, miss)

@@ -11,14 +11,15 @@ from typing import Any
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
-from mockserver.core.project import Project, ThreadState
+from mockserver.core.project import Project
 from mockserver.core.store import locked
 from mockserver.surfaces.assistants import shapes as models
 from mockserver.surfaces.assistants.assistants import AssistantOps
 from mockserver.surfaces.assistants.messages import MessageOps
 from mockserver.surfaces.assistants.runs import params as rp
-from mockserver.surfaces.assistants.runs.script import ScriptOps
+from mockserver.surfaces.assistants.runs.script import RunScript
 from mockserver.surfaces.assistants.runs.state import STREAM_END_STATUSES, Event, RunState
+from mockserver.surfaces.assistants.state import ThreadState
 from mockserver.surfaces.assistants.threads import ThreadOps
 
 COMMON_FIELDS = (
@@ -66,7 +67,7 @@ def check_include(values: list[str]) -> None:
             )
 
 
-class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
+class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
     # -- creating runs --------------------------------------------------------------------------------------
 
     def _check_no_active(self, state: Project, thread: ThreadState) -> None:
@@ -141,7 +142,7 @@ class RunOps(ScriptOps, AssistantOps, MessageOps, ThreadOps):
             fields["tool_resources"] = resources
         # _create_thread validates the thread object completely before it mints an id or stores anything.
         thread_data = self._create_thread(state, thread_body, "thread")
-        thread = state.threads[thread_data["id"]]
+        thread = self._s(state).threads[thread_data["id"]]
         return thread_data, self._start_run(state, thread, assistant, fields)
 
     @locked

@@ -15,11 +15,12 @@ from mockserver import model as engine
 from mockserver.core import errors as e
 from mockserver.core import validation as v
 from mockserver.core.ids import MAX_TIMESTAMP
-from mockserver.core.project import ThreadState
-from mockserver.core.store import StoreBase, locked
+from mockserver.core.store import locked
 from mockserver.surfaces.assistants import shapes as models
+from mockserver.surfaces.assistants.base import AssistantsBase
 from mockserver.surfaces.assistants.runs import wire as w
-from mockserver.surfaces.assistants.runs.state import ACTIVE_STATUSES, USES_KEY, RunState
+from mockserver.surfaces.assistants.runs.state import ACTIVE_STATUSES, RunState
+from mockserver.surfaces.assistants.state import ThreadState
 
 MESSAGE_FIELDS = ("role", "content", "attachments", "metadata")
 MESSAGE_RUN_FIELDS = ("assistant_id", "run_id", "status", "completed_at", "incomplete_at", "incomplete_details")
@@ -53,7 +54,7 @@ def _strings(value: Any, param: str) -> list[str]:
     return [v.expect_string(item, f"{param}[{i}]") or "" for i, item in enumerate(items)]
 
 
-class RunRestoreOps(StoreBase):
+class RunRestoreOps(AssistantsBase):
     @locked
     def restore_message(
         self,
@@ -90,7 +91,7 @@ class RunRestoreOps(StoreBase):
             body.get("incomplete_details"), w.MESSAGE_INCOMPLETE_REASONS, "incomplete_details"
         )
         if message_id is not None:
-            self._check_new_id(thread.messages, message_id, "message")
+            self.check_new_id(thread.messages, message_id, "message")
             fields["id"] = message_id
         if created_at is not None:
             fields["created_at"] = v.expect_int(created_at, "created_at", minimum=0, maximum=MAX_TIMESTAMP)
@@ -201,19 +202,3 @@ class RunRestoreOps(StoreBase):
             param = "engine.tool_step_id" if explicit else "steps"
             message = e.RESTORE_NO_TOOL_STEP.format(param=param, calls=", ".join(wanted) or "none")
             raise e.InvalidRequestError(message, param=param)
-
-    @locked
-    def script_uses(self, project: str) -> dict[str, int]:
-        """How often each of the project's own script rules has been used (what ``times`` counts)."""
-        uses: dict[str, int] = self._project(project).extras.get(USES_KEY, {})
-        return {name: n for name, n in uses.items() if not name.startswith("*")}
-
-    @locked
-    def restore_script_uses(self, project: str, uses: dict[str, int]) -> dict[str, int]:
-        """Set rule use counts (by rule name, as :meth:`script_uses` reports them), e.g. from an export."""
-        state = self._project(project)
-        body = v.expect_object(uses, "script_uses") or {}
-        for name, n in body.items():
-            w.count(n, f"script_uses.{name}")
-        state.extras[USES_KEY] = {**state.extras.get(USES_KEY, {}), **body}
-        return self.script_uses(project)

@@ -18,23 +18,6 @@ ACTIVE_STATUSES = frozenset({"queued", "in_progress", "requires_action", "cancel
 #: A run event with one of these statuses ends the stream that carries it (what the SDK's poll helpers wait for).
 STREAM_END_STATUSES = frozenset({"requires_action", "completed", "failed", "cancelled", "expired", "incomplete"})
 
-PROGRESS_MODES = ["immediate", "on_read", "on_clock"]
-DEFAULT_REPLY = "Hello from mockserver! No script rule matched this run, so this is the default reply."
-DEFAULT_SETTINGS: dict[str, Any] = {
-    "progress": "on_read",
-    "reads": 1,
-    "strict": False,
-    "chunk_size": 16,
-    "chunk_delay_ms": 0,
-    "default_reply": DEFAULT_REPLY,
-    "stream_timeout_ms": 10_000,
-}
-
-SETTINGS_KEY = "runs.settings"
-RULES_KEY = "script.rules"
-USES_KEY = "script.uses"
-MISSES_KEY = "script.misses"
-
 
 @dataclass
 class RunState:

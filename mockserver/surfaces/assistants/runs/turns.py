@@ -9,23 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver import model as engine
-from mockserver.core.project import Project, ThreadState
-from mockserver.core.store import StoreBase
+from mockserver.core.project import Project
 from mockserver.surfaces.assistants import shapes as models
-from mockserver.surfaces.assistants.runs.state import DEFAULT_SETTINGS, SETTINGS_KEY, RunState
+from mockserver.surfaces.assistants.base import AssistantsBase
+from mockserver.surfaces.assistants.runs.state import RunState
+from mockserver.surfaces.assistants.state import ThreadState
 
 #: ``incomplete_details.reason`` of a message cut short, per run ``incomplete_details.reason`` (the Message type
 #: knows ``max_tokens`` but not the run's two reasons).
 MESSAGE_INCOMPLETE_REASON = {"max_completion_tokens": "max_tokens", "max_prompt_tokens": "max_tokens"}
 
 
-class RunTurns(StoreBase):
-    _global_settings: dict[str, Any]
-
-    def _run_settings(self, state: Project) -> dict[str, Any]:
-        """Defaults, then settings for every project, then this project's own (closest wins)."""
-        return {**DEFAULT_SETTINGS, **self._global_settings, **state.extras.get(SETTINGS_KEY, {})}
-
+class RunTurns(AssistantsBase):
     def _new_step(self, state: Project, rs: RunState, details: dict[str, Any]) -> dict[str, Any]:
         now = state.clock.now()
         step = models.run_step(state.ids.new("step"), run=rs.data, created_at=now, step_details=details)
