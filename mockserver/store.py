@@ -17,6 +17,9 @@ from mockserver.surfaces import SURFACES
 
 if TYPE_CHECKING:
     from mockserver.surfaces.assistants.ops import AssistantsOps
+    from mockserver.surfaces.chat.ops import ChatOps
+    from mockserver.surfaces.embeddings.ops import EmbeddingsOps
+    from mockserver.surfaces.moderations.ops import ModerationsOps
 
 
 class Store(ProjectStore):
@@ -28,6 +31,9 @@ class Store(ProjectStore):
     faults: FaultOps
     # One typed line per surface, for editors and mypy; the registry is what creates them.
     assistants: AssistantsOps
+    chat: ChatOps
+    embeddings: EmbeddingsOps
+    moderations: ModerationsOps
 
     def __init__(self, *, seed: str = "", clock_start: int = DEFAULT_EPOCH) -> None:
         super().__init__(seed=seed, clock_start=clock_start, states={s.name: s.state for s in SURFACES})

@@ -155,7 +155,6 @@ CHAT_NOT_CHAT_MODEL = (
 MODEL_DOES_NOT_EXIST = "The model `{model}` does not exist or you do not have access to it."
 CHAT_COMPLETION_NOT_FOUND = "No chat completion found with id '{id}'."
 # The scripted model answering chat: our wording (docs/chat.md "When the script cannot answer").
-CHAT_SCRIPT_MISS = "mockserver strict mode: no script rule matched this chat completion (last user message: {text}). {closest}"
 CHAT_SCRIPT_FOLLOW_UP = (
     "mockserver strict mode: script rule '{rule}' has no reply for after the tool results (add a 'then' entry)."
 )

@@ -14,6 +14,7 @@ from typing import Any
 from mockserver.core import errors as e
 from mockserver.core import validation as v
 from mockserver.core.ids import MAX_TIMESTAMP
+from mockserver.core.validation import join_param as join
 from mockserver.surfaces.chat import shapes
 from mockserver.surfaces.chat.inputs import ROLES, unknown
 
@@ -31,22 +32,22 @@ def check_stored(item: Any, param: str, *, completion_id: str, now: int) -> tupl
     if "object" in body and body["object"] != "chat.completion":
         raise e.InvalidRequestError(
             e.RESTORE_MISMATCH.format(
-                param=f"{param}.object", expected="'chat.completion'", value=repr(body["object"])
+                param=join(param, "object"), expected="'chat.completion'", value=repr(body["object"])
             ),
-            param=f"{param}.object",
+            param=join(param, "object"),
         )
-    model = v.expect_string(v.require(body, "model", param), f"{param}.model") or ""
-    created = v.expect_int(body.get("created", now), f"{param}.created", minimum=0, maximum=MAX_TIMESTAMP) or 0
-    raw_choices = v.expect_array(v.require(body, "choices", param), f"{param}.choices") or []
-    choices = [_choice(c, i, f"{param}.choices[{i}]") for i, c in enumerate(raw_choices)]
-    usage = v.expect_object(body.get("usage"), f"{param}.usage", nullable=True) or shapes.usage(0, 0)
+    model = v.expect_string(v.require(body, "model", param), join(param, "model")) or ""
+    created = v.expect_int(body.get("created", now), join(param, "created"), minimum=0, maximum=MAX_TIMESTAMP) or 0
+    raw_choices = v.expect_array(v.require(body, "choices", param), join(param, "choices")) or []
+    choices = [_choice(c, i, join(join(param, "choices"), i)) for i, c in enumerate(raw_choices)]
+    usage = v.expect_object(body.get("usage"), join(param, "usage"), nullable=True) or shapes.usage(0, 0)
     for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        v.expect_int(v.require(usage, key, f"{param}.usage"), f"{param}.usage.{key}", minimum=0)
-    tier = v.expect_string(body.get("service_tier", "default"), f"{param}.service_tier", nullable=True)
+        v.expect_int(v.require(usage, key, join(param, "usage")), join(param, "usage." + key), minimum=0)
+    tier = v.expect_string(body.get("service_tier", "default"), join(param, "service_tier"), nullable=True)
     fingerprint = v.expect_string(
-        body.get("system_fingerprint", shapes.fingerprint(model)), f"{param}.system_fingerprint", nullable=True
+        body.get("system_fingerprint", shapes.fingerprint(model)), join(param, "system_fingerprint"), nullable=True
     )
-    metadata = v.check_metadata(body.get("metadata"), f"{param}.metadata")
+    metadata = v.check_metadata(body.get("metadata"), join(param, "metadata"))
     data = {
         "id": completion_id,
         "object": "chat.completion",
@@ -58,27 +59,27 @@ def check_stored(item: Any, param: str, *, completion_id: str, now: int) -> tupl
         "system_fingerprint": fingerprint,
         "metadata": metadata,
     }
-    raw_messages = v.expect_array(body.get("messages"), f"{param}.messages", nullable=True) or []
-    messages = [_message(m, completion_id, i, f"{param}.messages[{i}]") for i, m in enumerate(raw_messages)]
+    raw_messages = v.expect_array(body.get("messages"), join(param, "messages"), nullable=True) or []
+    messages = [_message(m, completion_id, i, join(join(param, "messages"), i)) for i, m in enumerate(raw_messages)]
     return data, messages
 
 
 def _choice(raw: Any, index: int, param: str) -> dict[str, Any]:
     body = v.expect_object(raw, param) or {}
     unknown(body, ("index", "message", "logprobs", "finish_reason"), param)
-    message = v.expect_object(v.require(body, "message", param), f"{param}.message") or {}
+    message = v.expect_object(v.require(body, "message", param), join(param, "message")) or {}
     if message.get("role", "assistant") != "assistant":
-        raise e.invalid_value(message.get("role"), ["assistant"], f"{param}.message.role")
-    content = v.expect_string(message.get("content"), f"{param}.message.content", nullable=True)
-    refusal = v.expect_string(message.get("refusal"), f"{param}.message.refusal", nullable=True)
-    calls = v.expect_array(message.get("tool_calls"), f"{param}.message.tool_calls", nullable=True)
+        raise e.invalid_value(message.get("role"), ["assistant"], join(param, "message.role"))
+    content = v.expect_string(message.get("content"), join(param, "message.content"), nullable=True)
+    refusal = v.expect_string(message.get("refusal"), join(param, "message.refusal"), nullable=True)
+    calls = v.expect_array(message.get("tool_calls"), join(param, "message.tool_calls"), nullable=True)
     wire = {**shapes.message(content, refusal, calls), **{k: val for k, val in message.items() if k not in ("role",)}}
     finish = v.expect_enum(
-        body.get("finish_reason", "tool_calls" if calls else "stop"), FINISH_REASONS, f"{param}.finish_reason"
+        body.get("finish_reason", "tool_calls" if calls else "stop"), FINISH_REASONS, join(param, "finish_reason")
     )
-    logprobs = v.expect_object(body.get("logprobs"), f"{param}.logprobs", nullable=True)
+    logprobs = v.expect_object(body.get("logprobs"), join(param, "logprobs"), nullable=True)
     return shapes.choice(
-        v.expect_int(body.get("index", index), f"{param}.index", minimum=0) or 0, wire, logprobs, finish or "stop"
+        v.expect_int(body.get("index", index), join(param, "index"), minimum=0) or 0, wire, logprobs, finish or "stop"
     )
 
 
@@ -86,6 +87,6 @@ def _message(raw: Any, completion_id: str, index: int, param: str) -> dict[str, 
     body: Mapping[str, Any] = v.expect_object(raw, param) or {}
     role = v.require(body, "role", param)
     if role not in ROLES:
-        raise e.InvalidRequestError(e.CHAT_BAD_ROLE.format(value=role), param=f"{param}.role", code="invalid_value")
-    message_id = v.expect_string(body.get("id", f"{completion_id}-{index}"), f"{param}.id") or ""
+        raise e.InvalidRequestError(e.CHAT_BAD_ROLE.format(value=role), param=join(param, "role"), code="invalid_value")
+    message_id = v.expect_string(body.get("id", f"{completion_id}-{index}"), join(param, "id")) or ""
     return shapes.store_message(message_id, dict(body))
