@@ -108,7 +108,8 @@ def deleted(completion_id: str) -> dict[str, Any]:
 
 
 def store_message(message_id: str, msg: dict[str, Any]) -> dict[str, Any]:
-    """An input message of a stored completion (``GET .../messages``): role as sent, text content, parts.
+    """An input message of a stored completion (``GET .../messages``): role as sent (the spec and the SDK say
+    ``assistant`` only: docs/chat.md), text content, ``refusal`` (required by the spec), parts.
 
     ``content_parts`` lists text and image parts when the content was an array, else null (V-spec example).
     """
@@ -119,10 +120,10 @@ def store_message(message_id: str, msg: dict[str, Any]) -> dict[str, Any]:
         parts = [p for p in content if isinstance(p, dict) and p.get("type") in ("text", "image_url")]
         texts = [p["text"] for p in content if isinstance(p, dict) and p.get("type") == "text"]
         text = "\n".join(texts) if texts else None
-    out: dict[str, Any] = {"id": message_id, "role": msg["role"], "content": text, "name": msg.get("name")}
+    out: dict[str, Any] = {"id": message_id, "role": msg["role"], "content": text, "refusal": msg.get("refusal")}
+    out["name"] = msg.get("name")
     out["content_parts"] = parts
     if msg["role"] == "assistant":
-        out["refusal"] = msg.get("refusal")
         out["tool_calls"] = msg.get("tool_calls")
         out["function_call"] = msg.get("function_call")
     if msg["role"] == "tool":
