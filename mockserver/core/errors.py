@@ -165,7 +165,9 @@ CHAT_UNKNOWN_FUNCTION = (
 CHAT_BUILTIN_CALL = "mockserver: script rule '{rule}' makes a {kind} call, which Chat Completions cannot make."
 CHAT_SCRIPT_INVALID = "mockserver: script rule '{rule}' {what} does not match the schema of {target}: {errors}"
 CHAT_SCRIPT_EXPIRE = "mockserver: script rule '{rule}' replies 'expire', which a chat completion cannot do."
-EMBEDDING_BAD_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+EMBEDDING_BAD_INPUT = (
+    "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+)
 EMBEDDING_NO_DIMENSIONS = "This model does not support specifying dimensions."
 EMBEDDING_TOO_LONG = "Invalid '{param}': maximum input length is {limit} tokens."
 EMBEDDING_REQUEST_TOO_LARGE = (
