@@ -68,7 +68,7 @@ def _number(body: Mapping[str, Any], name: str, low: float, high: float) -> floa
 
 def parse_create(body: Mapping[str, Any]) -> ChatRequest:
     v.reject_unknown(body, FIELDS)
-    if body.get("model") is None:
+    if body.get("model") in (None, ""):
         raise e.InvalidRequestError(e.CHAT_MISSING_MODEL)
     model = v.expect_string(body["model"], "model") or ""
     messages = inputs.check_messages(v.require(body, "messages"))

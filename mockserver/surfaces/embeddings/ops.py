@@ -66,7 +66,7 @@ class EmbeddingsOps(SurfaceOps):
     @locked
     def create(self, project: str, body: Mapping[str, Any]) -> dict[str, Any]:
         v.reject_unknown(body, FIELDS)
-        if body.get("model") is None:
+        if body.get("model") in (None, ""):
             raise e.InvalidRequestError(e.CHAT_MISSING_MODEL)
         model = v.expect_string(body["model"], "model") or ""
         inputs = parse_inputs(v.require(body, "input"))
