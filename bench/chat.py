@@ -42,7 +42,10 @@ def _floor(chat: bytes, frames: list[bytes], embeddings: bytes) -> MockServer:
 
     server = MockServer()
     server.app = Starlette(
-        routes=[Route("/v1/chat/completions", create, methods=["POST"]), Route("/v1/embeddings", embed, methods=["POST"])]
+        routes=[
+            Route("/v1/chat/completions", create, methods=["POST"]),
+            Route("/v1/embeddings", embed, methods=["POST"]),
+        ]
     )
     return server
 
@@ -63,7 +66,8 @@ def main(quick: bool = False) -> bool:
         embedded = client.embeddings.with_raw_response.create(
             model="text-embedding-3-small", input=INPUTS, encoding_format="base64"
         )
-        floor = _floor(chat.http_response.content, _frames(streamed.http_response.read()), embedded.http_response.content)
+        frames = _frames(streamed.http_response.read())
+        floor = _floor(chat.http_response.content, frames, embedded.http_response.content)
         with floor:
             floor_client = floor.client(api_key=API_KEY)
 
@@ -76,7 +80,9 @@ def main(quick: bool = False) -> bool:
                             model="gpt-4o-mini", messages=MESSAGES, stream=True, stream_options={"include_usage": True}
                         )
                     ),
-                    "embeddings (100 inputs)": lambda: c.embeddings.create(model="text-embedding-3-small", input=INPUTS),
+                    "embeddings (100 inputs)": lambda: c.embeddings.create(
+                        model="text-embedding-3-small", input=INPUTS
+                    ),
                 }
 
             rows, worst = [], 0.0
