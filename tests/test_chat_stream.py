@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from mockserver import MockServer
 from mockserver.app import create_app
 from mockserver.store import Store
+from mockserver.surfaces.chat import stream as stream_module
 
 from .chat_support import platform_errors, sse_chunks
 
@@ -225,3 +226,11 @@ def test_streamed_equals_non_streamed(
         assert got_calls == want_calls
         if logprobs and want.logprobs is not None and want.logprobs.content is not None:
             assert got.logprobs is not None and got.logprobs.content == want.logprobs.content
+
+
+@pytest.mark.parametrize("usage", [True, False])
+def test_frames_are_the_chunks_byte_for_byte(store: Store, usage: bool) -> None:
+    data, _ = store.chat.create("p", {"model": "gpt-4o", "messages": U, "n": 2, "logprobs": True, "top_logprobs": 1})
+    options = {"include_usage": usage, "logprobs": True, "top_logprobs": 1}
+    expected = [stream_module.frame(chunk) for chunk in stream_module.chunks(data, **options)]
+    assert stream_module.frames(data, **options) == [*expected, stream_module.DONE]

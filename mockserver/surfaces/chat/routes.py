@@ -24,21 +24,20 @@ async def create(request: Request) -> Response:
     data, req = store.chat.create(project, body)
     if not req.stream:
         return JSONResponse(data)
-    chunks = stream.chunks(data, include_usage=req.include_usage, logprobs=req.logprobs, top_logprobs=req.top_logprobs)
+    frames = stream.frames(data, include_usage=req.include_usage, logprobs=req.logprobs, top_logprobs=req.top_logprobs)
     delay = store.script.run_settings(project)["chunk_delay_ms"] / 1000
     return StreamingResponse(
-        _frames(chunks, delay),
+        _send(frames, delay),
         media_type="text/event-stream; charset=utf-8",
         headers={"cache-control": "no-cache", "access-control-expose-headers": "X-Request-ID, CF-Ray"},
     )
 
 
-async def _frames(chunks: list[dict[str, Any]], delay: float) -> AsyncIterator[bytes]:
-    for chunk in chunks:
-        yield stream.frame(chunk)
-        if delay:
+async def _send(frames: list[bytes], delay: float) -> AsyncIterator[bytes]:
+    for i, frame in enumerate(frames):
+        if delay and i:
             await asyncio.sleep(delay)
-    yield stream.DONE
+        yield frame
 
 
 async def list_completions(request: Request) -> Response:

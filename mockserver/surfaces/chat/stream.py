@@ -22,23 +22,38 @@ def frame(chunk: dict[str, Any]) -> bytes:
     return b"data: " + wirejson.dumps(chunk) + b"\n\n"
 
 
-def chunks(data: dict[str, Any], *, include_usage: bool, logprobs: bool, top_logprobs: int) -> list[dict[str, Any]]:
-    per_choice = [_deltas(choice, logprobs, top_logprobs) for choice in data["choices"]]
+def _plan(data: dict[str, Any], logprobs: bool, top: int) -> list[list[dict[str, Any]]]:
+    """The ``choices`` list of every chunk, in order (usage chunk excluded)."""
+    per_choice = [_deltas(choice, logprobs, top) for choice in data["choices"]]
     ordered: list[tuple[int, dict[str, Any], Any]] = []
     for index, deltas in enumerate(per_choice):  # opening pair of each choice, in index order
         ordered.extend((index, delta, lp) for delta, lp in deltas[:2])
     rest = [deltas[2:] for deltas in per_choice]
     for step in range(max((len(r) for r in rest), default=0)):
         ordered.extend((index, r[step][0], r[step][1]) for index, r in enumerate(rest) if step < len(r))
-    out = [
-        shapes.chunk(data, [shapes.chunk_choice(index, delta, lp, None)], with_usage=include_usage)
-        for index, delta, lp in ordered
-    ]
-    for choice in data["choices"]:
-        finish = shapes.chunk_choice(choice["index"], {}, None, choice["finish_reason"])
-        out.append(shapes.chunk(data, [finish], with_usage=include_usage))
+    out = [[shapes.chunk_choice(index, delta, lp, None)] for index, delta, lp in ordered]
+    out.extend([shapes.chunk_choice(c["index"], {}, None, c["finish_reason"])] for c in data["choices"])
+    return out
+
+
+def chunks(data: dict[str, Any], *, include_usage: bool, logprobs: bool, top_logprobs: int) -> list[dict[str, Any]]:
+    """Every chunk of the stream of ``data`` (``[DONE]`` excluded), as dicts."""
+    out = [shapes.chunk(data, choices, with_usage=include_usage) for choices in _plan(data, logprobs, top_logprobs)]
     if include_usage:
         out.append(shapes.chunk(data, [], data["usage"], with_usage=True))
+    return out
+
+
+def frames(data: dict[str, Any], *, include_usage: bool, logprobs: bool, top_logprobs: int) -> list[bytes]:
+    """The same chunks as ``data:`` frames, ``[DONE]`` included. The fields every chunk repeats are encoded once
+    (a stream's chunks differ only in ``choices``): byte for byte ``frame(chunk)`` for each chunk."""
+    head = wirejson.dumps(shapes.chunk(data, [], with_usage=False))
+    prefix = b"data: " + head[: -len(b"[]}")]
+    tail = b',"usage":null}\n\n' if include_usage else b"}\n\n"
+    out = [prefix + wirejson.dumps(choices) + tail for choices in _plan(data, logprobs, top_logprobs)]
+    if include_usage:
+        out.append(frame(shapes.chunk(data, [], data["usage"], with_usage=True)))
+    out.append(DONE)
     return out
 
 
