@@ -140,3 +140,20 @@ def test_chat_streams_record_and_replay_chunk_by_chunk(tmp_path: Path, monkeypat
         replayed, final = streamed(replayer)
     assert replayed == recorded
     assert final == recorded_final and final.usage is not None
+
+
+def test_projects_started_from_a_baseline_do_not_share_changes(fresh_server: MockServer) -> None:
+    fresh_server.set_scenario(load_text(SCENARIO, "chat.yaml"))
+    try:
+        a = tracked(fresh_server.client(api_key="sk-a", _strict_response_validation=True))
+        b = tracked(fresh_server.client(api_key="sk-b", _strict_response_validation=True))
+        (seeded,) = a.chat.completions.list()
+        a.chat.completions.update(seeded.id, metadata={"topic": "changed"})
+        a.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}], store=True)
+        assert b.chat.completions.retrieve(seeded.id).metadata == {"topic": "seeded"}
+        a.chat.completions.delete(seeded.id)
+        assert [c.id for c in b.chat.completions.list()] == [seeded.id]
+        fresh_server.reset()
+        assert a.chat.completions.retrieve(seeded.id).metadata == {"topic": "seeded"}
+    finally:
+        fresh_server.set_scenario(None)

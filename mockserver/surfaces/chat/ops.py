@@ -57,10 +57,7 @@ class ChatOps(SurfaceOps):
         if rule is not None and turns is not None:
             for choice in data["choices"]:
                 for call in (choice["message"].get("tool_calls") or [])[:1]:
-                    state.continuations = {
-                        **state.continuations,
-                        call["id"]: {"rule": rule, "turns": turns, "turn": turn},
-                    }
+                    state.continuations[call["id"]] = {"rule": rule, "turns": turns, "turn": turn}
         if req.store:
             self._keep(p, state, data, req)
         return data, req
@@ -111,11 +108,8 @@ class ChatOps(SurfaceOps):
 
     def _keep(self, p: Project, state: ChatState, data: dict[str, Any], req: ChatRequest) -> None:
         cid = data["id"]
-        state.completions = {**state.completions, cid: shapes.stored(data, req.metadata)}
-        state.messages = {
-            **state.messages,
-            cid: [shapes.store_message(f"{cid}-{i}", m) for i, m in enumerate(req.messages)],
-        }
+        state.completions[cid] = shapes.stored(data, req.metadata)
+        state.messages[cid] = [shapes.store_message(f"{cid}-{i}", m) for i, m in enumerate(req.messages)]
         state.index.add(cid, data["created"], p.next_sequence())
 
     # -- stored completions ---------------------------------------------------------------------------------------
@@ -138,15 +132,15 @@ class ChatOps(SurfaceOps):
         v.reject_unknown(body, ("metadata",))
         metadata = v.check_metadata(v.require(body, "metadata"))
         updated = {**found, "metadata": metadata}
-        state.completions = {**state.completions, completion_id: updated}
+        state.completions[completion_id] = updated
         return updated
 
     @locked
     def delete(self, project: str, completion_id: str) -> dict[str, Any]:
         state = self._state(self._project(project))
         self._stored(state, completion_id)
-        state.completions = {k: c for k, c in state.completions.items() if k != completion_id}
-        state.messages = {k: m for k, m in state.messages.items() if k != completion_id}
+        del state.completions[completion_id]
+        state.messages.pop(completion_id, None)
         state.index.remove(completion_id)
         return shapes.deleted(completion_id)
 
@@ -157,11 +151,13 @@ class ChatOps(SurfaceOps):
         limit, order, after = _list_query(query)
         model = query.get("model")
         wanted = {k[9:-1]: val for k, val in query.items() if k.startswith("metadata[") and k.endswith("]")}
+        if model is None and not wanted:  # the common case: O(log n + limit) through the index
+            page = state.index.page(limit=limit, order=order, after=after)
+            return _listing([state.completions[i] for i in page.ids], page.has_more)
         ids = state.index.ids()
         if order == "desc":
             ids.reverse()
-        if model is not None or wanted:
-            ids = [i for i in ids if _matches(state.completions[i], model, wanted)]
+        ids = [i for i in ids if _matches(state.completions[i], model, wanted)]
         return _page([state.completions[i] for i in ids], limit, after)
 
     @locked
@@ -198,8 +194,8 @@ class ChatOps(SurfaceOps):
                 {**m, "id": m["id"].replace("-", cid + "-", 1) if m["id"].startswith("-") else m["id"]}
                 for m in messages
             ]
-        state.completions = {**state.completions, data["id"]: data}
-        state.messages = {**state.messages, data["id"]: messages}
+        state.completions[data["id"]] = data
+        state.messages[data["id"]] = messages
         state.index.add(data["id"], data["created"], p.next_sequence())
         return data
 
@@ -225,11 +221,14 @@ def _page(items: list[dict[str, Any]], limit: int, after: str | None) -> dict[st
             items, start = [], 0
         else:
             start = positions[0] + 1
-    window = items[start : start + limit]
+    return _listing(items[start : start + limit], start + limit < len(items))
+
+
+def _listing(window: list[dict[str, Any]], has_more: bool) -> dict[str, Any]:
     return {
         "object": "list",
         "data": window,
         "first_id": window[0]["id"] if window else None,
         "last_id": window[-1]["id"] if window else None,
-        "has_more": start + limit < len(items),
+        "has_more": has_more,
     }

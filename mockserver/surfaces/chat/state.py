@@ -11,7 +11,8 @@ from mockserver.core.pagination import SortedIndex
 
 @dataclass
 class ChatState:
-    #: id -> the stored completion as reads return it (wire dict, never mutated in place).
+    #: id -> the stored completion as reads return it. The dicts are never mutated in place (an update stores a
+    #: new one); the containers are, which is safe because clone() copies them.
     completions: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: id -> its input messages in the ``GET .../messages`` form.
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
