@@ -4,7 +4,7 @@ Servers (see ``peer_servers.py`` for how each is started): mockserver's stub and
 bench/setup_peers.sh`` installed them, aimock (npm), mock-ai-api and llm-mock-api (pip), each a subprocess on
 127.0.0.1. Workloads, each run against every server that serves it (probed with one call first):
 
-- ``chat.completions.create``, ``responses.create``, ``responses.create(stream=True)`` timed to the last event,
+- ``chat.completions.create``, ``responses.create``, the streamed forms of both timed to the last event,
   ``models.list``;
 - ours alone: a ``messages.list(limit=20)`` page from the middle of a 10,000-message thread, and a
   ``conversations.items.list(limit=20)`` page.
@@ -52,12 +52,19 @@ def shared_workloads(client: Any) -> dict[str, Call]:
             for _ in events:
                 pass
 
+    def chat_stream() -> None:
+        messages = [{"role": "user", "content": PROMPT}]
+        with client.chat.completions.create(model=MODEL, messages=messages, stream=True) as chunks:
+            for _ in chunks:
+                pass
+
     return {
         "chat.completions.create": lambda: client.chat.completions.create(
             model=MODEL, messages=[{"role": "user", "content": PROMPT}]
         ),
         "responses.create": lambda: client.responses.create(model=MODEL, input=PROMPT),
         "responses stream, to last event": stream,
+        "chat.completions stream, to last chunk": chat_stream,
         "models.list": lambda: client.models.list(),
     }
 
