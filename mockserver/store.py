@@ -17,9 +17,12 @@ from mockserver.surfaces import SURFACES
 
 if TYPE_CHECKING:
     from mockserver.surfaces.assistants.ops import AssistantsOps
+    from mockserver.surfaces.chat.ops import ChatOps
     from mockserver.surfaces.conversations.ops import ConversationOps
+    from mockserver.surfaces.embeddings.ops import EmbeddingsOps
     from mockserver.surfaces.files.ops import FilesOps
     from mockserver.surfaces.models.ops import ModelsOps
+    from mockserver.surfaces.moderations.ops import ModerationsOps
     from mockserver.surfaces.responses.ops import ResponsesOps
     from mockserver.surfaces.vector_stores.restore import VectorStoresOps
 
@@ -36,6 +39,9 @@ class Store(ProjectStore):
     files: FilesOps
     vector_stores: VectorStoresOps
     models: ModelsOps
+    chat: ChatOps
+    embeddings: EmbeddingsOps
+    moderations: ModerationsOps
     conversations: ConversationOps
     responses: ResponsesOps
 

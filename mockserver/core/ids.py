@@ -39,6 +39,8 @@ KINDS: dict[str, IdFormat] = {
     "file": IdFormat("file-", 22),
     "upload": IdFormat("upload_"),
     "upload_part": IdFormat("part_"),
+    "chat_completion": IdFormat("chatcmpl-", 29),
+    "moderation": IdFormat("modr-", 32, "hex"),
     # Responses and Conversations (docs/responses.md, "Ids"): lowercase hex, 50 long (48 for conversations).
     "response": IdFormat("resp_", 50, "hex"),
     "conversation": IdFormat("conv_", 48, "hex"),
