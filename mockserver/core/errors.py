@@ -193,7 +193,7 @@ MOVED_PARAMETER = (
 INPUT_OR_CONTEXT_REQUIRED = (
     "One of \"input\" or \"previous_response_id\" or 'prompt' or 'conversation' must be provided."
 )
-REQUESTED_MODEL_NOT_FOUND = "The requested model '{model}' does not exist."
+MODEL_NOT_FOUND = "The requested model '{model}' does not exist."
 RESPONSE_NOT_FOUND = "Response with id '{id}' not found."
 CONVERSATION_NOT_FOUND = "Conversation with id '{id}' not found."
 ITEM_NOT_FOUND = "Item with id '{id}' not found."
@@ -203,6 +203,13 @@ ITEM_NOT_PERSISTED = (
 )
 PROMPT_NOT_FOUND = "Prompt with id '{id}' not found."
 PREVIOUS_RESPONSE_NOT_FOUND = "Previous response with id '{id}' not found."
+ID_BAD_CHARACTERS = (
+    "Invalid '{param}': '{value}'. Expected an ID that contains letters, numbers, underscores, or dashes, but this "
+    "value contained additional characters."
+)
+MUTUALLY_EXCLUSIVE = (
+    "Mutually exclusive parameters: ''. Ensure you are only providing one of: 'pre..._id' or 'conversation'."
+)
 NO_TOOL_CALL_FOR_OUTPUT = "No tool call found for function call output with call_id {call_id}."
 NO_TOOL_OUTPUT = "No tool output found for function call {call_id}."
 CANNOT_CANCEL_SYNC = "Cannot cancel a synchronous response."

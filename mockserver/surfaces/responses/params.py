@@ -128,9 +128,7 @@ def check_create(body: dict[str, Any]) -> CreateRequest:
     for key in ("access_programs", "background_options", "image", "prompt_cache_options", "moderation"):
         c.obj(body.get(key), key)
     if previous is not None and conversation is not None:
-        raise e.InvalidRequestError(
-            e.MUTUALLY_EXCLUSIVE.format(first="pre..._id", second="conversation"), code="mutually_exclusive_parameters"
-        )
+        raise e.InvalidRequestError(e.MUTUALLY_EXCLUSIVE, code="mutually_exclusive_parameters")
     if background and store is False:
         raise e.InvalidRequestError(e.BACKGROUND_NEEDS_STORE, param="store", code="invalid_value")
     fields.update(
@@ -171,9 +169,7 @@ def check_input_tokens(body: dict[str, Any]) -> CreateRequest:
         previous = c.object_id(previous, "resp_", "previous_response_id")
     conversation = _conversation(body.get("conversation"))
     if previous is not None and conversation is not None:
-        raise e.InvalidRequestError(
-            e.MUTUALLY_EXCLUSIVE.format(first="pre..._id", second="conversation"), code="mutually_exclusive_parameters"
-        )
+        raise e.InvalidRequestError(e.MUTUALLY_EXCLUSIVE, code="mutually_exclusive_parameters")
     return CreateRequest(fields=fields, input=inputs, previous_response_id=previous, conversation_id=conversation)
 
 
@@ -189,9 +185,7 @@ def _reject_unknown(body: dict[str, Any], allowed: tuple[str, ...]) -> None:
 def _model(value: Any) -> str:
     model = c.string(value, "model", nullable=False) or ""
     if not model:
-        raise e.InvalidRequestError(
-            e.REQUESTED_MODEL_NOT_FOUND.format(model=model), param="model", code="model_not_found"
-        )
+        raise e.InvalidRequestError(e.MODEL_NOT_FOUND.format(model=model), param="model", code="model_not_found")
     return model
 
 
