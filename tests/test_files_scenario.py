@@ -154,3 +154,13 @@ def test_any_file_content_survives_export(files: list[tuple[bytes, str]]) -> Non
     copy = Store()
     load_document(document).apply(copy, KEY)
     assert [copy.files.read_content(KEY, f["id"]) for f in copy.files.export_files(KEY)] == [d for d, _ in files]
+
+
+def test_the_knowledge_base_example_answers_with_a_citation() -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    with MockServer(scenario="knowledge_base", fixtures_dir=fixtures) as server, server.client(api_key=KEY) as sdk:
+        thread = sdk.beta.threads.create(messages=[{"role": "user", "content": "What is the refund policy?"}])
+        run = sdk.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id="asst_PolicyBot000000000000000")
+        text = sdk.beta.threads.messages.list(thread_id=thread.id).data[0].content[0].text
+        assert run.status == "completed"
+        assert sdk.files.retrieve(text.annotations[0].file_citation.file_id).filename == "refunds.md"
