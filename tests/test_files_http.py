@@ -139,6 +139,8 @@ def test_batch_files_expire_after_30_days_by_default(api: TestClient) -> None:
         ({"expires_after[anchor]": "last_active_at", "expires_after[seconds]": "3600"}, "expires_after.anchor"),
         ({"expires_after[anchor]": "created_at", "expires_after[seconds]": "60"}, "expires_after.seconds"),
         ({"expires_after[anchor]": "created_at", "expires_after[seconds]": "soon"}, "expires_after.seconds"),
+        ({"expires_after[anchor]": "created_at", "expires_after[seconds]": "--5"}, "expires_after.seconds"),
+        ({"expires_after[anchor]": "created_at", "expires_after[seconds]": "\uff13\uff16\uff10\uff10"}, "expires_after.seconds"),
         ({"colour": "red"}, None),
     ],
 )
