@@ -23,7 +23,7 @@ from mockserver.control.plane import CONTROL_ROUTES
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
 from mockserver.store import Store
-from mockserver.surfaces import SURFACES
+from mockserver.surfaces import SURFACES, catalog
 from mockserver.surfaces.http import error_response
 
 _BASE_HEADERS = [(b"openai-version", b"2020-10-01"), (b"access-control-expose-headers", b"X-Request-ID")]
@@ -80,7 +80,9 @@ async def _render_http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         return error_response(e.MethodNotAllowedError(e.INVALID_METHOD.format(method=request.method, path=path)))
     request.scope["mockserver.unknown_route"] = True
-    return error_response(e.NotFoundError(e.UNKNOWN_URL.format(method=request.method, path=path), code="unknown_url"))
+    served: frozenset[str] = getattr(request.app.state, "served_segments", frozenset())
+    message = catalog.not_found_message(request.method, request.url.path, path, served)
+    return error_response(e.NotFoundError(message, code="unknown_url"))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -252,6 +254,7 @@ def create_app(
     # An API answers a path it does not serve with an error, not a redirect: `/v1/threads/` is an unknown URL.
     app.router.redirect_slashes = False
     app.state.store = store
+    app.state.served_segments = catalog.served_segments(getattr(r, "path", "") for r in app.routes)
     app.state.config = config
     app.state.journal = journal
     app.state.errors = errors

@@ -47,6 +47,11 @@ UNKNOWN_URL = (
     "Unknown request URL: {method} {path}. Please check the URL for typos, or see the docs at "
     "https://platform.openai.com/docs/api-reference/."
 )
+#: A real OpenAI route family the fake does not serve (surfaces/catalog.py): still a 404 ``unknown_url``.
+NOT_IMPLEMENTED = (
+    "Unknown request URL: {method} {path}. mockserver does not implement {family} yet: this is a real OpenAI "
+    "endpoint, not a typo. {hint}"
+)
 INVALID_METHOD = "Invalid method for URL ({method} {path})"
 NOT_FOUND = "No {noun} found with id '{id}'."
 BAD_ID_PREFIX = "Invalid '{param}': '{value}'. Expected an ID that begins with '{prefix}'."
