@@ -167,11 +167,19 @@ class ApiMiddleware:
                 started = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                headers.extend(_BASE_HEADERS)
+                # An upstream answer passed through by the recording proxy keeps upstream's headers, only those.
+                passthrough = bool(scope.get("mockserver.passthrough"))
+                names = {k.lower() for k, _ in headers} if passthrough else set()
+                ours = [(b"x-request-id", request_id.encode()), *_BASE_HEADERS]
+                headers.extend(h for h in ours if h[0] not in names)
                 if cutter is not None and not any(k == b"content-type" and b"event-stream" in v for k, v in headers):
                     cutter = None  # only streams are cut
-                if 400 <= status < 500 and not injected and not any(k == b"x-should-retry" for k, _ in headers):
+                if (
+                    400 <= status < 500
+                    and not injected
+                    and not passthrough
+                    and not any(k == b"x-should-retry" for k, _ in headers)
+                ):
                     headers.append((b"x-should-retry", b"false"))
                 message = {**message, "headers": headers}
                 # Journal before the client can see the response, so a test reading it afterwards finds it.

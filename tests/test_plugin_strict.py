@@ -124,8 +124,8 @@ def test_strict_scripted_model_miss_fails_the_test(inner: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(
         [
             "mockserver saw 1 problem(s) during this test:",
-            "  1. scripted model miss (run setting strict) in run_* for input 'helo': mockserver strict mode: no script rule matched this run"
-            " (last user message: 'helo')*greeting*",
+            "  1. scripted model miss (run setting strict) in run_* for input 'helo': mockserver strict mode: "
+            "no script rule matched this run (last user message: 'helo')*greeting*",
             OPT_OUT,
         ]
     )

@@ -174,6 +174,7 @@ def marker_options(item: pytest.Item, defaults: Settings) -> dict[str, Any]:
     # Class-qualified (as pytest-recording names them): same-named tests in two classes must not share a file.
     name = ".".join([n.name for n in item.listchain() if isinstance(n, pytest.Class)] + [item.name])
     options["cassette"] = cassettes.cassette_path(options["cassette"], Path(str(item.path)), name)
+    options["nodeid"] = item.nodeid  # for the exact command that records a missing cassette
     return options
 
 

@@ -39,6 +39,7 @@ def capture_request(scope: Scope, raw: bytes, secrets: tuple[str, ...] = ()) -> 
 async def play(scope: Scope, response: dict[str, Any], send: Any, timing: str) -> None:
     """Send a recorded response; a stream goes out event by event, optionally at its recorded pace."""
     headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in (response.get("headers") or {}).items()]
+    scope["mockserver.passthrough"] = True  # replayed as recorded: no x-should-retry the recording did not have
     stream = response.get("stream")
     if stream is None:
         body = decode_body(response.get("body"))

@@ -8,6 +8,7 @@ import os
 import ssl
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -20,6 +21,8 @@ from mockserver.surfaces.http import error_response
 #: Optional account routing for the upstream; the client's own ``OpenAI-Project`` only partitions the fake.
 UPSTREAM_ORG_ENV = "MOCKSERVER_UPSTREAM_ORGANIZATION"
 UPSTREAM_PROJECT_ENV = "MOCKSERVER_UPSTREAM_PROJECT"
+#: Headers about upstream's connection, not the answer: this connection frames its own.
+HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"})
 _TIMEOUT = httpx.Timeout(connect=10.0, read=600.0, write=60.0, pool=10.0)
 
 Scope = dict[str, Any]
@@ -64,8 +67,24 @@ async def cut_connection(scope: Scope) -> None:
         await asyncio.sleep(0)
 
 
-def _start(status: int, headers: dict[str, str], length: int | None = None) -> dict[str, Any]:
-    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+def passthrough_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Upstream's response headers as the client should see them: all of them (``retry-after``,
+    ``x-ratelimit-*``, ``x-request-id``...), so the SDK decides about retries as it would against upstream, less
+    the framing of upstream's connection (this one has its own)."""
+    return [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+
+
+def _is_self(url: str, scope: Scope) -> bool:
+    """Whether ``url`` points at the server answering ``scope`` (a recorder started on a just-freed port)."""
+    parts = urlsplit(url)
+    server = scope.get("server") or (None, None)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.hostname in ("127.0.0.1", "localhost", "::1", server[0]) and port == server[1]
+
+
+def _start(status: int, headers: dict[str, str] | list[tuple[str, str]], length: int | None = None) -> dict[str, Any]:
+    pairs = headers.items() if isinstance(headers, dict) else headers
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
     if length is not None:
         raw.append((b"content-length", str(length).encode()))
     return {"type": "http.response.start", "status": status, "headers": raw}
@@ -81,17 +100,21 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
             request = client.build_request(
                 scope["method"], url, content=raw, headers=upstream_headers(scope, session.upstream_api_key)
             )
+            if _is_self(url, scope):
+                raise httpx.ConnectError("the upstream is this recording proxy itself, which would forward in a loop")
             response = await client.send(request, stream=True)
             try:
                 headers = keep_headers(response.headers.items(), RESPONSE_HEADERS)
+                seen = passthrough_headers(response.headers.multi_items())
+                scope["mockserver.passthrough"] = True  # the middleware adds nothing that upstream did not send
                 if not response.headers.get("content-type", "").startswith("text/event-stream"):
                     body = await response.aread()
-                    await send(_start(response.status_code, headers, len(body)))
+                    await send(_start(response.status_code, seen, len(body)))
                     started = True
                     await send({"type": "http.response.body", "body": body, "more_body": False})
                     encoded = encode_body(body, session.secrets)
                     return {"status": response.status_code, "headers": headers, "body": encoded}
-                await send(_start(response.status_code, headers))
+                await send(_start(response.status_code, seen))
                 started = True
                 recorder = EventRecorder(session.secrets)
                 t0 = time.monotonic()
