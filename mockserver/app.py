@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockserver.config import ServerConfig
 from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
+from mockserver.control.landing import LANDING_PATHS
 from mockserver.control.plane import CONTROL_ROUTES
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
@@ -111,7 +112,7 @@ class ApiMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        is_control = path.startswith(CONTROL_PREFIX)
+        is_control = path.startswith(CONTROL_PREFIX) or (path in LANDING_PATHS and scope["method"] in ("GET", "HEAD"))
         project, key = project_of(scope)
         scope["mockserver.project"] = project
         if is_control:  # own ids: a control call must not create a project or shift a project's request ids

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import json
 import sys
+import textwrap
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,7 +32,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     validate.set_defaults(func=run_validate)
 
-    export = sub.add_parser("export", help="write a state as a scenario document (from a server or from files)")
+    export = sub.add_parser(
+        "export",
+        help="write a state as a scenario document (from a server or from files)",
+        description=textwrap.fill(
+            "Write a scenario document (YAML or JSON) that recreates a state: the current state of one "
+            "project of a running server (--url, through GET /__mock__/state), or scenario files frozen with their "
+            "includes resolved and every generated ID and timestamp written out. Load it back with "
+            "`mockserver serve --scenario FILE` or @pytest.mark.mockserver(scenario=FILE).",
+            100,
+        ),
+    )
     export.add_argument("files", nargs="*", metavar="SCENARIO", help="scenario files to freeze (when no --url)")
     export.add_argument("--url", help="a running mockserver (http://host:port) to export from")
     export.add_argument("--project", help="project to export from --url (default: the server's sk-mockserver)")

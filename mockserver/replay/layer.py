@@ -10,6 +10,7 @@ import asyncio
 from typing import Any
 
 from mockserver.control import CONTROL_PREFIX
+from mockserver.control.landing import LANDING_PATHS
 from mockserver.core import errors as e
 from mockserver.replay.matching import query_mapping, query_pairs
 from mockserver.replay.proxy import cut_connection, forward
@@ -98,7 +99,11 @@ class ReplayLayer:
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         session = None
-        if scope["type"] == "http" and not scope["path"].startswith(CONTROL_PREFIX):
+        if (
+            scope["type"] == "http"
+            and not scope["path"].startswith(CONTROL_PREFIX)
+            and scope["path"] not in LANDING_PATHS
+        ):
             session = self.controller.session_for(scope.get("mockserver.project"))
         if session is None:
             await self.app(scope, receive, send)
