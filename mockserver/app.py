@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.azure import AzureLayout
 from mockserver.config import ServerConfig
 from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
@@ -268,6 +269,7 @@ def create_app(
     app.state.journal = journal
     app.state.errors = errors
     app.add_middleware(ApiMiddleware, store=store, config=config, journal=journal, errors=errors)
+    app.add_middleware(AzureLayout)  # outermost: an Azure-layout request is an OpenAI-layout one from here on
     if inner is not None:
         app.user_middleware.append(Middleware(inner))  # appended = innermost, after ApiMiddleware
     return app

@@ -21,7 +21,7 @@ LAYERS = [
     ("scenarios",),
     ("control", "store"),
     ("replay",),
-    ("app",),
+    ("app", "azure"),
     ("server", "remote"),
     ("pytest_plugin", "cli", "__main__"),
 ]

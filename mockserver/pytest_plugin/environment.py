@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 #: Environment variables the SDK reads that must not leak the developer's real settings into a test.
-ENV_REMOVED = ("OPENAI_ORG_ID",)
+ENV_REMOVED = ("OPENAI_ORG_ID", "AZURE_OPENAI_AD_TOKEN")
 #: ``openai`` module attributes its lazily built module client is made from.
 MODULE_ATTRS = ("api_key", "base_url", "project", "organization", "api_type", "_client")
 
@@ -29,6 +29,9 @@ class SdkEnvironment:
             "OPENAI_BASE_URL": base_url,
             "OPENAI_API_KEY": api_key,
             "OPENAI_PROJECT_ID": project,
+            # AzureOpenAI() reads these instead (OPENAI_API_VERSION, the user's choice, is left alone).
+            "AZURE_OPENAI_ENDPOINT": base_url.removesuffix("/v1"),
+            "AZURE_OPENAI_API_KEY": api_key,
             **dict.fromkeys(ENV_REMOVED),
         }
         for name, value in wanted.items():

@@ -121,9 +121,14 @@ class ReplayLayer:
         if hit is not None:
             await play(scope, hit["response"], send, session.timing)
         elif session.recording:
-            response = await forward(session, scope, receive, raw, send)
-            if response is not None:
-                session.add({"request": request, "response": response})
+            await forward(
+                session,
+                scope,
+                receive,
+                raw,
+                send,
+                lambda response: session.add({"request": request, "response": response}),
+            )
         elif session.hybrid:
             await self.app(scope, _replaying(raw, receive), send)
         else:

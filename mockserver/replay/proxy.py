@@ -7,6 +7,7 @@ import functools
 import os
 import ssl
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,8 +91,15 @@ def _start(status: int, headers: dict[str, str] | list[tuple[str, str]], length:
     return {"type": "http.response.start", "status": status, "headers": raw}
 
 
-async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes, send: Any) -> dict[str, Any] | None:
-    """Answer the client from upstream; the cassette ``response`` section, or None when upstream failed."""
+async def forward(
+    session: ReplaySession, scope: Scope, receive: Any, raw: bytes, send: Any, record: Callable[[dict[str, Any]], None]
+) -> None:
+    """Answer the client from upstream and ``record`` the cassette ``response`` section (not when upstream failed).
+
+    The recording is made *before* the client sees the end of the answer (its last bytes, or the cut of a
+    broken stream): a client that has its answer can rely on the cassette having it, even if the server is
+    stopped right after.
+    """
     assert session.upstream is not None and session.upstream_api_key is not None
     url = upstream_url(session.upstream, scope["path"], scope.get("query_string", b""))
     started = False
@@ -109,11 +117,13 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
                 scope["mockserver.passthrough"] = True  # the middleware adds nothing that upstream did not send
                 if not response.headers.get("content-type", "").startswith("text/event-stream"):
                     body = await response.aread()
+                    record(
+                        {"status": response.status_code, "headers": headers, "body": encode_body(body, session.secrets)}
+                    )
                     await send(_start(response.status_code, seen, len(body)))
                     started = True
                     await send({"type": "http.response.body", "body": body, "more_body": False})
-                    encoded = encode_body(body, session.secrets)
-                    return {"status": response.status_code, "headers": headers, "body": encoded}
+                    return
                 await send(_start(response.status_code, seen))
                 started = True
                 recorder = EventRecorder(session.secrets)
@@ -124,12 +134,12 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
                         recorder.feed(chunk, int((time.monotonic() - t0) * 1000))
                         await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 except httpx.TransportError:
-                    disconnected = True  # mirror it: return without completing, so the client sees a cut stream
+                    disconnected = True  # mirror it: end without completing, so the client sees a cut stream
+                record({"status": response.status_code, "headers": headers, "stream": recorder.finish(disconnected)})
                 if disconnected:
                     await cut_connection(scope)
                 else:
                     await send({"type": "http.response.body", "body": b"", "more_body": False})
-                return {"status": response.status_code, "headers": headers, "stream": recorder.finish(disconnected)}
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:
@@ -141,4 +151,3 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
                     headers={"x-should-retry": "false"},
                 )
                 await error_response(failure)(scope, receive, send)
-            return None
