@@ -133,7 +133,8 @@ STREAM_TIMEOUT = (
 )
 # Restoring exported objects (scenario files, docs/scenarios.md): our wording, no request makes these.
 RESTORE_BAD_ID = (
-    "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."
+    "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 1 to 64 letters, digits or "
+    "underscores)."
 )
 RESTORE_MISMATCH = "Invalid '{param}': expected {expected}, got {value}."
 RESTORE_NOT_NULL_UNLESS = "Invalid '{param}': must be null unless the run's status is '{status}'."

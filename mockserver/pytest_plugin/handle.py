@@ -175,9 +175,9 @@ class MockServerFixture:
         """Accept every script miss of this test's project so far."""
         self.server.clear_script_misses(self.project)
 
-    def export(self) -> dict[str, Any]:
-        """This test's project as a scenario document."""
-        return self.server.export(self.project)
+    def export(self, project: str | None = None) -> dict[str, Any]:
+        """A project (default: this test's) as a scenario document."""
+        return self.server.export(project or self.project)
 
     # -- strict teardown ----------------------------------------------------------------------------------
 
