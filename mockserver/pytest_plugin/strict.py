@@ -43,8 +43,9 @@ def problems(
     ]
     found += cassettes.problems(server.replay, project, options["fail_on_unused"])
     for miss in server.store.script.script_misses():
+        where = miss.get("run_id") or miss.get("surface")  # a run's id, or the surface (chat.completions)
         found.append(
-            f"scripted model miss (run setting strict) in {miss.get('run_id')} for input {miss.get('input', '')!r}: "
+            f"scripted model miss (run setting strict) in {where} for input {miss.get('input', '')!r}: "
             f"{miss.get('message')}"
         )
     return found
