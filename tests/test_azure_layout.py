@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 import openai
@@ -65,8 +64,8 @@ def test_the_azure_sdk_client_shares_state_with_the_openai_one(fresh_server: Moc
 def test_a_client_with_a_deployment_and_the_deployment_endpoints(fresh_server: MockServer) -> None:
     client = azure(fresh_server, azure_deployment="my-gpt")
     assert client.beta.threads.create().id.startswith("thread_")  # not a deployment endpoint: /openai/threads
-    with contextlib.suppress(openai.NotFoundError):  # served once the chat surface is registered
-        client.chat.completions.create(model="my-gpt", messages=[{"role": "user", "content": "Hi"}])
+    completion = client.chat.completions.create(model="my-gpt", messages=[{"role": "user", "content": "Hi"}])
+    assert completion.model == "my-gpt" and completion.choices[0].message.content
     assert fresh_server.requests(method="POST")[-1].path == "/v1/chat/completions"
 
 
