@@ -32,6 +32,9 @@ class SdkEnvironment:
             # AzureOpenAI() reads these instead (OPENAI_API_VERSION, the user's choice, is left alone).
             "AZURE_OPENAI_ENDPOINT": base_url.removesuffix("/v1"),
             "AZURE_OPENAI_API_KEY": api_key,
+            # With both kinds of settings present the SDK's module client needs to be told which it is (as the
+            # module attribute ``api_type`` below, for an SDK imported later).
+            "OPENAI_API_TYPE": "openai",
             **dict.fromkeys(ENV_REMOVED),
         }
         for name, value in wanted.items():
