@@ -41,6 +41,17 @@ KINDS: dict[str, IdFormat] = {
     "upload_part": IdFormat("part_"),
     "chat_completion": IdFormat("chatcmpl-", 29),
     "moderation": IdFormat("modr-", 32, "hex"),
+    # Responses and Conversations (docs/responses.md, "Ids"): lowercase hex, 50 long (48 for conversations).
+    "response": IdFormat("resp_", 50, "hex"),
+    "conversation": IdFormat("conv_", 48, "hex"),
+    "response_message": IdFormat("msg_", 50, "hex"),
+    "function_call": IdFormat("fc_", 50, "hex"),
+    "function_call_output": IdFormat("fco_", 50, "hex"),
+    "reasoning": IdFormat("rs_", 50, "hex"),
+    "web_search_call": IdFormat("ws_", 50, "hex"),
+    "file_search_call": IdFormat("fs_", 50, "hex"),
+    "code_interpreter_call": IdFormat("ci_", 50, "hex"),
+    "container": IdFormat("cntr_", 48, "hex"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}
@@ -78,7 +89,11 @@ _SEEDED_RE = re.compile(rf"^[A-Za-z0-9_]{{1,{SEEDED_ID_MAX}}}$")
 
 
 def is_seedable_id(object_id: str, kind: str) -> bool:
-    """True if ``object_id`` may be given explicitly for ``kind``: the real form, or a readable hand-written one."""
+    """True if ``object_id`` may be given explicitly for ``kind``: the real form, or a readable hand-written one.
+
+    Kinds with hex ids (the Responses family) keep their exact form: their surfaces' schemas say so."""
+    if KINDS[kind].alphabet == "hex":
+        return is_valid_id(object_id, kind)
     prefix = PREFIXES[kind]
     return object_id.startswith(prefix) and bool(_SEEDED_RE.match(object_id[len(prefix) :]))
 
@@ -100,7 +115,10 @@ class IdFactory:
         self._counters[kind] = n
         digest = hashlib.sha256(f"{self._salt}{kind}\x00{n}".encode()).digest()
         if form.alphabet == "hex":
-            return form.prefix + (digest + hashlib.sha256(digest).digest()).hex()[: form.length]
+            # One digest gives 64 hex digits; a second (a hash of the first) extends longer forms.
+            if form.length > 64:
+                digest += hashlib.sha256(digest).digest()
+            return form.prefix + digest.hex()[: form.length]
         return form.prefix + _base62(digest, form.length)
 
     def request_id(self) -> str:
