@@ -12,9 +12,6 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TypedDict, Union
 
-#: The surfaces' texts may be a string or a reply object.
-ReplyText = str
-
 
 class Match(TypedDict, total=False):
     """When a rule applies: text conditions on the last user message, and metadata / assistant conditions."""
