@@ -108,8 +108,8 @@ INCLUDE_VALUE = "Invalid value: '{value}'. Supported values are: '{supported}'."
 SCRIPT_UNKNOWN_FIELD = "Invalid '{param}': unknown field '{name}'. Supported fields are: {allowed}."
 SCRIPT_BAD_REGEX = "Invalid '{param}': not a valid regular expression ({error})."
 SCRIPT_REPLY_KIND = (
-    "Invalid '{param}': a reply needs exactly one of 'text', 'tool_calls', 'fail', 'incomplete' or 'expire' "
-    "(found {found})."
+    "Invalid '{param}': a reply needs exactly one of 'text', 'tool_calls', 'refusal', 'fail', 'incomplete' or "
+    "'expire' (found {found})."
 )
 SCRIPT_ANNOTATION_TEXT = "Invalid '{param}': '{text}' does not occur in the reply text."
 SCRIPT_MISS = "mockserver strict mode: no script rule matched this run (last user message: {text}). {closest}"
@@ -121,10 +121,67 @@ SCRIPT_UNKNOWN_FUNCTION = (
     "mockserver: script rule '{rule}' calls function '{name}', but the run has no function tool of that name "
     "(function tools: {available})."
 )
+SCRIPT_BUILTIN_IN_RUN = (
+    "mockserver: script rule '{rule}' calls the built-in tool '{name}', which Assistants runs do not model "
+    "(script it for Responses, or give runs function calls)."
+)
 RUN_SETTINGS_FIELD = "Invalid '{param}': unknown run setting. Supported settings are: {allowed}."
 STREAM_TIMEOUT = (
     "mockserver: the run did not reach a state that ends the stream within {ms} ms (progress mode 'on_clock' "
     "waits for the clock to be advanced)."
+)
+# -- Responses and Conversations (docs/responses.md; reference responses-conversations.md section 6) --------------
+UNKNOWN_PARAMETER = "Unknown parameter: '{param}'."
+UNKNOWN_PARAMETER_HINT = "Unknown parameter: '{param}'. Did you mean {candidates}?"
+MOVED_PARAMETER = (
+    "Unsupported parameter: '{param}'. In the Responses API, this parameter has moved to '{moved}'. Try again with "
+    "the new parameter. See the API documentation for more information: "
+    "https://platform.openai.com/docs/api-reference/responses/create."
+)
+INPUT_OR_CONTEXT_REQUIRED = (
+    "One of \"input\" or \"previous_response_id\" or 'prompt' or 'conversation' must be provided."
+)
+MODEL_NOT_FOUND = "The requested model '{model}' does not exist."
+RESPONSE_NOT_FOUND = "Response with id '{id}' not found."
+CONVERSATION_NOT_FOUND = "Conversation with id '{id}' not found."
+ITEM_NOT_FOUND = "Item with id '{id}' not found."
+ITEM_NOT_PERSISTED = (
+    "Item with id '{id}' not found. Items are not persisted when `store` is set to false. Try again with `store` "
+    "set to true, or remove this item from your input."
+)
+PROMPT_NOT_FOUND = "Prompt with id '{id}' not found."
+PREVIOUS_RESPONSE_NOT_FOUND = "Previous response with id '{id}' not found."
+ID_BAD_CHARACTERS = (
+    "Invalid '{param}': '{value}'. Expected an ID that contains letters, numbers, underscores, or dashes, but this "
+    "value contained additional characters."
+)
+MUTUALLY_EXCLUSIVE = (
+    "Mutually exclusive parameters: ''. Ensure you are only providing one of: 'pre..._id' or 'conversation'."
+)
+NO_TOOL_CALL_FOR_OUTPUT = "No tool call found for function call output with call_id {call_id}."
+NO_TOOL_OUTPUT = "No tool output found for function call {call_id}."
+CANNOT_CANCEL_SYNC = "Cannot cancel a synchronous response."
+BACKGROUND_NEEDS_STORE = "Background mode requires 'store' to be true: a background response must be stored."
+NOT_STREAMED = (
+    "This response cannot be streamed: only a background response created with 'stream' set to true can be "
+    "streamed again."
+)
+TEXT_FORMAT_INVALID_SCHEMA = "Invalid schema for response_format '{name}': {problem}"
+FUNCTION_INVALID_SCHEMA = "Invalid schema for function '{name}': {problem}"
+SCRIPT_STRUCTURED_MISMATCH = (
+    "mockserver: script rule '{rule}' replied with text that does not match the strict json_schema '{name}' "
+    "the request asked for: {problem}"
+)
+SCRIPT_UNKNOWN_FUNCTION_RESPONSE = (
+    "mockserver: script rule '{rule}' calls function '{name}', but the request has no function tool of that name "
+    "(function tools: {available})."
+)
+PREVIOUS_RESPONSE_ACTIVE = "Previous response with id '{id}' is still in progress."
+SCRIPT_BUILTIN_NO_TOOL = (
+    "mockserver: script rule '{rule}' calls the built-in tool '{name}', but the request has no {name} tool."
+)
+SCRIPT_TOOL_CHOICE_NONE = (
+    "mockserver strict mode: script rule '{rule}' calls tools, but the request's tool_choice is 'none'."
 )
 # Restoring exported objects (scenario files, docs/scenarios.md): our wording, no request makes these.
 RESTORE_BAD_ID = (
@@ -249,12 +306,15 @@ def invalid_value(value: object, supported: list[str], param: str) -> InvalidReq
     )
 
 
-def quoted_choice(values: list[str]) -> str:
-    """``'a', 'b' and 'c'``: how the real API lists supported values."""
+def quoted_choice(values: list[str], *, serial_comma: bool = False) -> str:
+    """``'a', 'b' and 'c'``: how the Assistants API lists supported values; the Responses API writes
+    ``'a', 'b', and 'c'`` (``serial_comma``)."""
     quoted = [f"'{v}'" for v in values]
     if len(quoted) == 1:
         return quoted[0]
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    if len(quoted) == 2 or not serial_comma:
+        return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
 
 
 def mask_key(key: str) -> str:

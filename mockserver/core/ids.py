@@ -35,6 +35,17 @@ KINDS: dict[str, IdFormat] = {
     "step": IdFormat("step_"),
     "call": IdFormat("call_"),
     "vector_store": IdFormat("vs_"),
+    # Responses and Conversations (docs/responses.md, "Ids"): lowercase hex, 50 long (48 for conversations).
+    "response": IdFormat("resp_", 50, "hex"),
+    "conversation": IdFormat("conv_", 48, "hex"),
+    "response_message": IdFormat("msg_", 50, "hex"),
+    "function_call": IdFormat("fc_", 50, "hex"),
+    "function_call_output": IdFormat("fco_", 50, "hex"),
+    "reasoning": IdFormat("rs_", 50, "hex"),
+    "web_search_call": IdFormat("ws_", 50, "hex"),
+    "file_search_call": IdFormat("fs_", 50, "hex"),
+    "code_interpreter_call": IdFormat("ci_", 50, "hex"),
+    "container": IdFormat("cntr_", 48, "hex"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}

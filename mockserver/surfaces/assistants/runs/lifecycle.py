@@ -94,7 +94,7 @@ class RunLifecycle(RunTurns):
             turn = {"text": self._run_settings(state)["default_reply"], "annotations": []}
         if turn.get("incomplete") == "max_prompt_tokens":
             self._end(state, thread, rs, "incomplete", incomplete_details={"reason": "max_prompt_tokens"})
-        elif "text" in turn:
+        elif "text" in turn or "refusal" in turn:
             cut = self._say(state, thread, rs, turn, prompt)
             if cut:
                 self._end(state, thread, rs, "incomplete", incomplete_details={"reason": cut})
@@ -117,6 +117,8 @@ class RunLifecycle(RunTurns):
         """The real model can only call the run's declared functions: a script that does otherwise is a miss."""
         available = [t["function"]["name"] for t in rs.data["tools"] if t["type"] == "function"]
         for call in calls:
+            if not engine.rules.is_function_call(call):
+                return e.SCRIPT_BUILTIN_IN_RUN.format(rule=rs.rule, name=call["type"])
             if call["name"] not in available:
                 return e.SCRIPT_UNKNOWN_FUNCTION.format(
                     rule=rs.rule, name=call["name"], available=", ".join(available) or "none"

@@ -38,7 +38,10 @@ class RunTurns(AssistantsBase):
     ) -> str | None:
         """A message_creation step and its assistant message; returns the incomplete reason, if cut short."""
         incomplete: str | None = "max_completion_tokens" if "incomplete" in turn else None
-        text = engine.fill_template(turn["text"], message=rs.prompt_text, outputs=rs.last_outputs)
+        refusal = "refusal" in turn
+        text = engine.fill_template(
+            turn["refusal" if refusal else "text"], message=rs.prompt_text, outputs=rs.last_outputs
+        )
         limit = rs.data["max_completion_tokens"]
         if limit is not None and engine.count_tokens(text) > limit:
             text, incomplete = text[: limit * engine.replies.CHARS_PER_TOKEN], "max_completion_tokens"
@@ -55,7 +58,7 @@ class RunTurns(AssistantsBase):
             {
                 "id": message_id,
                 "role": "assistant",
-                "content": [models.text_block(text, annotations)],
+                "content": [models.refusal_block(text) if refusal else models.text_block(text, annotations)],
                 "attachments": [],
                 "metadata": {},
                 "assistant_id": rs.data["assistant_id"],
@@ -71,9 +74,15 @@ class RunTurns(AssistantsBase):
         opening["incomplete_details"] = None
         rs.emit("thread.message.created", opening)
         rs.emit("thread.message.in_progress", opening)
-        for block in engine.text_deltas(text, annotations, self._run_settings(state)["chunk_size"]):
-            delta = [{"index": 0, "type": "text", "text": block}]
-            rs.emit("thread.message.delta", models.message_delta(message_id, delta))
+        size = self._run_settings(state)["chunk_size"]
+        if refusal:
+            deltas = [{"index": 0, "type": "refusal", "refusal": piece} for piece in engine.chunk(text, size)]
+        else:
+            deltas = [
+                {"index": 0, "type": "text", "text": block} for block in engine.text_deltas(text, annotations, size)
+            ]
+        for delta in deltas:
+            rs.emit("thread.message.delta", models.message_delta(message_id, [delta]))
         rs.emit("thread.message.incomplete" if incomplete else "thread.message.completed", final)
         usage = models.usage(prompt, engine.count_tokens(text))
         done = {**step, "status": "completed", "completed_at": now, "expires_at": None, "usage": usage}
