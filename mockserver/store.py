@@ -17,6 +17,8 @@ from mockserver.surfaces import SURFACES
 
 if TYPE_CHECKING:
     from mockserver.surfaces.assistants.ops import AssistantsOps
+    from mockserver.surfaces.conversations.ops import ConversationOps
+    from mockserver.surfaces.responses.ops import ResponsesOps
 
 
 class Store(ProjectStore):
@@ -28,6 +30,8 @@ class Store(ProjectStore):
     faults: FaultOps
     # One typed line per surface, for editors and mypy; the registry is what creates them.
     assistants: AssistantsOps
+    conversations: ConversationOps
+    responses: ResponsesOps
 
     def __init__(self, *, seed: str = "", clock_start: int = DEFAULT_EPOCH) -> None:
         super().__init__(seed=seed, clock_start=clock_start, states={s.name: s.state for s in SURFACES})
