@@ -20,30 +20,32 @@ from mockserver.migration.convert import Converted, Note, thread_to_conversation
 from mockserver.migration.errors import MigrationError
 from mockserver.migration.transcript import api_of, message_text, normalise_path
 
+_CONV = "/v1/conversations/{conversation_id}"
+_NO_ASSISTANTS = "no API equivalent: keep model, instructions and tools in the app and pass them per request"
 #: What replaces each Assistants endpoint (normalised path -> replacement); absent: no equivalent.
 REPLACEMENTS = {
     "POST /v1/threads": "POST /v1/conversations",
-    "GET /v1/threads/{thread_id}": "GET /v1/conversations/{conversation_id}",
-    "POST /v1/threads/{thread_id}": "POST /v1/conversations/{conversation_id}",
-    "DELETE /v1/threads/{thread_id}": "DELETE /v1/conversations/{conversation_id}",
-    "POST /v1/threads/{thread_id}/messages": "POST /v1/conversations/{conversation_id}/items (or the input of the next response)",
-    "GET /v1/threads/{thread_id}/messages": "GET /v1/conversations/{conversation_id}/items",
-    "GET /v1/threads/{thread_id}/messages/{message_id}": "GET /v1/conversations/{conversation_id}/items/{item_id}",
-    "DELETE /v1/threads/{thread_id}/messages/{message_id}": "DELETE /v1/conversations/{conversation_id}/items/{item_id}",
-    "POST /v1/threads/{thread_id}/runs": "POST /v1/responses (conversation=...)",
-    "POST /v1/threads/runs": "POST /v1/conversations + POST /v1/responses",
-    "GET /v1/threads/{thread_id}/runs/{run_id}": "none needed: responses complete synchronously (GET /v1/responses/{response_id} for background ones)",
-    "POST /v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs": "POST /v1/responses with function_call_output items",
-    "POST /v1/threads/{thread_id}/runs/{run_id}/cancel": "POST /v1/responses/{response_id}/cancel (background responses only)",
+    "GET /v1/threads/{thread_id}": f"GET {_CONV}",
+    "POST /v1/threads/{thread_id}": f"POST {_CONV}",
+    "DELETE /v1/threads/{thread_id}": f"DELETE {_CONV}",
+    "POST /v1/threads/{thread_id}/messages": f"POST {_CONV}/items, or the input of the next response",
+    "GET /v1/threads/{thread_id}/messages": f"GET {_CONV}/items",
+    "GET /v1/threads/{thread_id}/messages/{message_id}": f"GET {_CONV}/items/{{item_id}}",
+    "DELETE /v1/threads/{thread_id}/messages/{message_id}": f"DELETE {_CONV}/items/{{item_id}}",
+    "POST /v1/threads/{thread_id}/runs": "POST /v1/responses with conversation=...",
+    "POST /v1/threads/runs": "POST /v1/conversations, then POST /v1/responses",
+    "GET /v1/threads/{thread_id}/runs/{run_id}": "none: responses finish at once (background: GET /v1/responses/{id})",
+    "POST /v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs": "POST /v1/responses, function_call_output input",
+    "POST /v1/threads/{thread_id}/runs/{run_id}/cancel": "POST /v1/responses/{id}/cancel (background responses only)",
     "GET /v1/threads/{thread_id}/runs/{run_id}/steps": "the response's output items",
     "GET /v1/threads/{thread_id}/runs/{run_id}/steps/{step_id}": "the response's output items",
     "GET /v1/threads/{thread_id}/runs": "no equivalent (responses are not listed)",
-    "POST /v1/assistants": "no API equivalent: prompts are dashboard objects; pass model/instructions/tools per request",
-    "GET /v1/assistants": "no API equivalent (keep the settings in the app)",
-    "GET /v1/assistants/{assistant_id}": "no API equivalent (keep the settings in the app)",
-    "POST /v1/assistants/{assistant_id}": "no API equivalent (keep the settings in the app)",
-    "DELETE /v1/assistants/{assistant_id}": "no API equivalent (keep the settings in the app)",
-}  # fmt: skip
+    "POST /v1/assistants": _NO_ASSISTANTS + " (prompts are created in the dashboard only)",
+    "GET /v1/assistants": _NO_ASSISTANTS,
+    "GET /v1/assistants/{assistant_id}": _NO_ASSISTANTS,
+    "POST /v1/assistants/{assistant_id}": _NO_ASSISTANTS,
+    "DELETE /v1/assistants/{assistant_id}": _NO_ASSISTANTS,
+}
 
 
 def load(path: str | Path) -> list[dict[str, Any]]:
@@ -113,8 +115,8 @@ def _threads(seen: _Seen) -> list[dict[str, Any]]:
             for step in steps:
                 _fill_outputs(step, seen.outputs)
             runs.append({**run, "steps": sorted(steps, key=lambda s: s.get("created_at") or 0)})
-        threads.append({**{k: data[k] for k in ("id", "created_at", "metadata") if k in data},
-                        "messages": messages, "runs": runs})  # fmt: skip
+        thread: dict[str, Any] = {k: data[k] for k in ("id", "created_at", "metadata") if k in data}
+        threads.append({**thread, "messages": messages, "runs": runs})
     return threads
 
 
@@ -188,7 +190,7 @@ def convert_cassette(path: str | Path) -> Converted:
     notes = [Note(f"{path}: {k} (x{n})", f"-> {REPLACEMENTS.get(k, 'no equivalent')}") for k, n in sorted(used.items())]
     threads = _threads(seen)
     conversations, rules = [], []
-    for i, thread in enumerate(threads):
+    for thread in threads:
         conversation, lost = thread_to_conversation(thread, f"{path}: thread {thread['id']}")
         conversations.append(conversation)
         notes += lost

@@ -136,7 +136,7 @@ def thread_to_conversation(thread: Any, where: str = "thread") -> tuple[dict[str
             role = message.get("role") if isinstance(message, dict) else message
             raise _fail(f"{at}.role", f"{role!r} is not a thread message role (user or assistant)")
         run_id = message.get("run_id")
-        if run_id in run_items and run_id not in placed:
+        if isinstance(run_id, str) and run_id in run_items and run_id not in placed:
             placed.add(run_id)
             items += run_items[run_id]
         for key in ("attachments", "metadata"):

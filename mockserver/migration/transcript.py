@@ -215,7 +215,9 @@ def _assistants_part(store: Store, project: str, before: Snapshot, out: _Builder
                         if call.get("type") == "function":
                             function = call["function"]
                             out.tools.append(
-                                ToolEvent(function["name"], canonical_arguments(function["arguments"]), function["output"])
+                                ToolEvent(
+                                    function["name"], canonical_arguments(function["arguments"]), function["output"]
+                                )
                             )
                 if step.get("usage"):
                     out.tokens.append(int(step["usage"]["completion_tokens"]))
@@ -257,9 +259,7 @@ def _responses_part(store: Store, project: str, before: Snapshot, out: _Builder)
     groups = _item_groups(store, project, before)
     # An app that replays its whole history in ``input`` makes one group per request, each a prefix of the
     # next: keep only the longest, so replaying, chaining and conversations read the same.
-    kept = [
-        g for i, g in enumerate(groups) if not any(_is_prefix(_visible(g), _visible(h)) for h in groups[i + 1 :])
-    ]
+    kept = [g for i, g in enumerate(groups) if not any(_is_prefix(_visible(g), _visible(h)) for h in groups[i + 1 :])]
     for items in kept:
         out.messages += _visible(items)
         outputs = {i["call_id"]: i.get("output") for i in items if i.get("type") == "function_call_output"}
@@ -284,7 +284,7 @@ def extract(store: Store, project: str, before: Snapshot, journal: list[JournalE
     out = _Builder()
     used_assistants = _assistants_part(store, project, before, out)
     used_responses = _responses_part(store, project, before, out)
-    families = {api_of(e.path) for e in journal} - {None}
+    families = {api for e in journal if (api := api_of(e.path)) is not None}
     if used_assistants:
         families.add("assistants")
     if used_responses:
