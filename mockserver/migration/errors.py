@@ -16,7 +16,10 @@ _MACHINERY = (
     os.sep + "openai" + os.sep,
     os.sep + "httpx" + os.sep,
     os.sep + "httpcore" + os.sep,
+    os.sep + "anyio" + os.sep,
+    os.sep + "typing_extensions.py",
     os.sep + "mockserver" + os.sep + "migration" + os.sep,
+    os.sep + "mockserver" + os.sep + "pytest_plugin" + os.sep,
 )
 
 
