@@ -213,7 +213,7 @@ def _side(side: Side, target: Target | None, label: str) -> Transcript:
     if isinstance(side, (str, os.PathLike)):
         return load_transcript(side, label)
     if target is None:
-        raise MigrationError(f"the {label} side is a callable: compare() needs a server to run it on")
+        raise MigrationError(f"the {label} side is a callable: give compare() server=<a started MockServer>")
     return run_side(side, target, label)
 
 
@@ -222,21 +222,11 @@ def compare(
     ported: Side,
     *,
     server: MockServer | Target | None = None,
-    scenario: Any = None,
     usage: bool = True,
     labels: tuple[str, str] = ("legacy", "ported"),
 ) -> EquivalenceReport:
-    """Run (or load) both sides and compare their transcripts. Without ``server`` a fresh one is started for
-    the call (with ``scenario``, a name, path or dict). ``usage=False`` leaves output tokens out of the check."""
-    if server is None and any(callable(s) and not isinstance(s, Transcript) for s in (legacy, ported)):
-        from mockserver.server import MockServer
-
-        try:
-            own = MockServer(scenario=scenario)
-        except Exception as exc:
-            raise MigrationError(f"compare(): cannot load the scenario {scenario!r}: {describe(exc)}") from None
-        with own:
-            return compare(legacy, ported, server=own, usage=usage, labels=labels)
+    """Run (or load) both sides and compare their transcripts. Callables run on ``server`` (a started
+    ``MockServer``, or a :class:`Target` naming a project of one); ``usage=False`` leaves output tokens out."""
     target = server if isinstance(server, Target) or server is None else Target(server)
     old = _side(legacy, target, labels[0])
     new = _side(ported, target, labels[1])
