@@ -187,6 +187,9 @@ SCRIPT_TOOL_CHOICE_NONE = (
 RESTORE_BAD_ID = (
     "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."
 )
+RESTORE_BAD_HEX_ID = (
+    "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by {length} lowercase hex digits)."
+)
 RESTORE_MISMATCH = "Invalid '{param}': expected {expected}, got {value}."
 RESTORE_NOT_NULL_UNLESS = "Invalid '{param}': must be null unless the run's status is '{status}'."
 RESTORE_DUPLICATE_ID = "Duplicate id '{id}': an object with this id already exists."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockserver.core.surface import Surface
 from mockserver.surfaces.conversations.ops import ConversationOps
+from mockserver.surfaces.conversations.scenario import SECTION
 from mockserver.surfaces.conversations.state import ConversationsState
 
 
@@ -13,4 +14,4 @@ def _routes() -> list[object]:
     return list(routes)
 
 
-SURFACE = Surface(name="conversations", state=ConversationsState, ops=ConversationOps, routes=_routes)
+SURFACE = Surface(name="conversations", state=ConversationsState, ops=ConversationOps, routes=_routes, scenario=SECTION)

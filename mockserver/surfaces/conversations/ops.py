@@ -41,12 +41,15 @@ class ConversationOps(SurfaceOps):
             raise e.NotFoundError(e.CONVERSATION_NOT_FOUND.format(id=conversation_id))
         return record
 
-    def _check_items(self, p: Project, value: Any, *, required: bool) -> list[dict[str, Any]]:
-        """``items``: 1..20 input items (0..20 on create), references resolved; no id minted yet."""
+    def _check_items(
+        self, p: Project, value: Any, *, required: bool, limit: int | None = MAX_ITEMS_PER_REQUEST
+    ) -> list[dict[str, Any]]:
+        """``items``: 1..20 input items (0..20 on create; any number when seeding), references resolved; no id
+        minted yet."""
         raw = c.array(value, "items", nullable=not required) or []
         if required and not raw:
             raise e.InvalidRequestError(e.EMPTY_ARRAY.format(param="items"), param="items", code="empty_array")
-        if len(raw) > MAX_ITEMS_PER_REQUEST:
+        if limit is not None and len(raw) > limit:
             raise e.InvalidRequestError(
                 e.ARRAY_TOO_LONG.format(param="items", limit=MAX_ITEMS_PER_REQUEST, length=len(raw)),
                 param="items",
@@ -82,12 +85,14 @@ class ConversationOps(SurfaceOps):
 
     def _create(self, p: Project, body: dict[str, Any], seed: dict[str, Any] | None = None) -> ConversationRecord:
         c.reject_unknown(body, CREATE_FIELDS)
-        items = self._check_items(p, body.get("items"), required=False)
+        limit = None if seed is not None else MAX_ITEMS_PER_REQUEST
+        items = self._check_items(p, body.get("items"), required=False, limit=limit)
         metadata = c.metadata(body.get("metadata"))
         c.string(body.get("safety_identifier"), "safety_identifier", max_length=64)
         state = self._state(p)
         seed = seed or {}
         if "id" in seed:
+            c.string(seed["id"], "id", nullable=False)
             self.check_new_id(state.conversations, seed["id"], "conversation")
             conversation_id = seed["id"]
         else:
@@ -107,10 +112,20 @@ class ConversationOps(SurfaceOps):
 
     @locked
     def restore(self, project: str, body: dict[str, Any], seed: dict[str, Any]) -> dict[str, Any]:
-        """Create with an explicit ``id`` / ``created_at`` (scenario files): the items keep their ids."""
-        if "created_at" in seed:
+        """Create with an explicit ``id`` / ``created_at`` and any number of items (scenario files); items keep
+        their ids."""
+        if seed.get("created_at") is not None:
             v.expect_int(seed["created_at"], "created_at", minimum=0, maximum=MAX_TIMESTAMP)
         return self._create(self._project(project), body, seed).data
+
+    @locked
+    def export_state(self, project: str) -> list[dict[str, Any]]:
+        """Every conversation with its items, oldest first (exporting is not a read)."""
+        state = self._state(self._project(project))
+        return [
+            {**record.data, "items": [record.items[i] for i in record.index.ids()]}
+            for record in state.conversations.values()
+        ]
 
     @locked
     def get(self, project: str, conversation_id: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mockserver.core.surface import Surface
 from mockserver.surfaces.responses.ops import ResponsesOps
+from mockserver.surfaces.responses.scenario import SECTION
 from mockserver.surfaces.responses.state import ResponsesState
 
 
@@ -13,4 +14,4 @@ def _routes() -> list[object]:
     return list(routes)
 
 
-SURFACE = Surface(name="responses", state=ResponsesState, ops=ResponsesOps, routes=_routes)
+SURFACE = Surface(name="responses", state=ResponsesState, ops=ResponsesOps, routes=_routes, scenario=SECTION)

@@ -55,15 +55,17 @@ def _distance(a: str, b: str) -> int:
 
 def reject_unknown(body: Mapping[str, Any], allowed: Iterable[str], prefix: str = "") -> None:
     """``Unknown parameter: 'x'.``; a top-level key within edit distance 2 of known keys absent from the body gets
-    ``Did you mean 'a' or 'b'?`` (reference 6.2: ``stop`` -> ``store`` or ``stream``)."""
+    ``Did you mean 'a' or 'b'?``, nearest first (RC-H: ``stre`` -> ``'store' or 'stream'``, ``strem`` ->
+    ``'stream' or 'store'``; distance 3 suggests nothing)."""
     known = tuple(allowed)
     for key in body:
         if key in known:
             continue
         param = f"{prefix}.{key}" if prefix else key
-        close = [] if prefix else [k for k in known if k not in body and _distance(str(key), k) <= 2]
+        scored = [] if prefix else [(_distance(str(key), k), k) for k in known if k not in body]
+        close = [k for d, k in sorted(scored) if d <= 2]
         if close:
-            quoted = [f"'{k}'" for k in sorted(close)]
+            quoted = [f"'{k}'" for k in close]
             candidates = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
             message = e.UNKNOWN_PARAMETER_HINT.format(param=param, candidates=candidates)
         else:

@@ -18,6 +18,7 @@ from mockserver.core.store import SurfaceOps, locked
 from mockserver.surfaces.responses import checks as c
 from mockserver.surfaces.responses import items as it
 from mockserver.surfaces.responses import params as pr
+from mockserver.surfaces.responses import persist
 from mockserver.surfaces.responses import script as sc
 from mockserver.surfaces.responses import shapes as sh
 from mockserver.surfaces.responses.play import Play
@@ -316,6 +317,16 @@ class ResponsesOps(SurfaceOps):
         if record.parent is not None:
             items = [*record.parent.context(), *record.inputs]
         return page_of(items, params["limit"], params["order"], params["after"])
+
+    @locked
+    def export_state(self, project: str) -> list[dict[str, Any]]:
+        """Stored responses with their input and engine state, oldest first (exporting moves nothing along)."""
+        return persist.export_state(self._state(self._project(project)))
+
+    @locked
+    def restore(self, project: str, entry: Any) -> dict[str, Any]:
+        """Re-create an exported (or pasted) response with its id; see :mod:`.persist`."""
+        return persist.restore(self._project(project), self._state(self._project(project)), entry)
 
     @locked
     def stream_settings(self, project: str) -> dict[str, Any]:

@@ -102,7 +102,7 @@ def check_create(body: dict[str, Any]) -> CreateRequest:
     if isinstance(raw_input, str) and len(raw_input) > MAX_INPUT_CHARS:
         c.string(raw_input, "input", max_length=MAX_INPUT_CHARS)
     inputs = [] if raw_input in ("", []) else it.check_input(raw_input)
-    fields = _common_fields(body, model)
+    fields = common_fields(body, model)
     include = it.check_include(body.get("include"))
     store = c.boolean(body.get("store"), "store")
     background = c.boolean(body.get("background"), "background") or False
@@ -161,7 +161,7 @@ def check_input_tokens(body: dict[str, Any]) -> CreateRequest:
     model = _model(body["model"]) if "model" in body else ""
     raw_input = body.get("input")
     inputs = [] if raw_input in (None, "", []) else it.check_input(raw_input)
-    fields = _common_fields(body, model)
+    fields = common_fields(body, model)
     c.string(body.get("personality"), "personality")
     _reasoning(body.get("reasoning"))
     previous = body.get("previous_response_id")
@@ -189,7 +189,7 @@ def _model(value: Any) -> str:
     return model
 
 
-def _common_fields(body: dict[str, Any], model: str) -> dict[str, Any]:
+def common_fields(body: dict[str, Any], model: str) -> dict[str, Any]:
     """The fields create and input_tokens share, checked in the API's order (reference 6.2)."""
     tools = tl.check_tools(body.get("tools"))
     metadata = c.metadata(body.get("metadata"))

@@ -60,6 +60,8 @@ class Play:
             return
         while True:
             turn: dict[str, Any] | None = script.turns[script.turn] if script.turn < len(script.turns) else None
+            if script.rule is None:
+                turn = None  # the default reply, shaped by the request (text format, tool choice)
             script = script.advanced(turn=script.turn + 1)
             if turn is None:
                 if self.settings["strict"] and script.rule is not None:
@@ -130,7 +132,7 @@ class Play:
         return turn
 
     def _forced_call(self, name: str) -> dict[str, Any]:
-        tool = next((t for t in self.record.data["tools"] if t.get("name") == name), {})
+        tool: dict[str, Any] = next((t for t in self.record.data["tools"] if t.get("name") == name), {})
         schema = tool.get("parameters") or {"type": "object", "properties": {}}
         try:
             arguments = compact(structured.instance_for(schema))
@@ -296,7 +298,7 @@ class Play:
         self.output_tokens += engine.count_tokens(spoken)
 
     def _container(self) -> str:
-        tool = next((t for t in self.record.data["tools"] if t.get("type") == "code_interpreter"), {})
+        tool: dict[str, Any] = next((t for t in self.record.data["tools"] if t.get("type") == "code_interpreter"), {})
         container = tool.get("container")
         return container if isinstance(container, str) else self.project.ids.new("container")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -18,10 +18,12 @@ from starlette.routing import Route
 
 from mockserver.core import errors as e
 from mockserver.core import wirejson
-from mockserver.store import Store
 from mockserver.surfaces.http import JSONResponse, json_body, query_params, surface_context
 from mockserver.surfaces.responses.ops import ResponseStream
 from mockserver.surfaces.responses.shapes import error_event_body
+
+if TYPE_CHECKING:
+    from mockserver.store import Store
 
 #: How often a live stream re-checks a background response that waits (``on_clock`` progress).
 POLL_SECONDS = 0.005
