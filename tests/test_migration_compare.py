@@ -45,9 +45,7 @@ def test_every_responses_style_matches_the_assistants_flow(server: MockServer, p
 def test_the_report_names_the_api_calls_of_each_side(server: MockServer) -> None:
     report = compare(assistants_app, conversation_app, server=server)
     assert "POST /v1/threads/{thread_id}/runs/{run_id}/submit_tool_outputs -> 200" in report.legacy.calls
-    assert report.ported.calls == ("POST /v1/conversations -> 200", "POST /v1/responses -> 200") + (
-        "POST /v1/responses -> 200",
-    )
+    assert report.ported.calls == ("POST /v1/conversations -> 200", *["POST /v1/responses -> 200"] * 2)
     assert "API calls, ported (responses):" in str(report)
 
 
@@ -57,8 +55,8 @@ def test_a_different_tool_output_is_a_readable_difference(server: MockServer) ->
     assert [d.what for d in report.differences] == ["visible messages", "tool outputs", "final text"]
     text = str(report)
     assert "NOT equivalent: visible messages, tool outputs, final text" in text
-    assert "-tool: get_weather({\"city\":\"Paris\"}) -> 'sunny'" in text
-    assert "+tool: get_weather({\"city\":\"Paris\"}) -> 'rainy'" in text
+    assert '-tool: get_weather({"city":"Paris"}) -> \'sunny\'' in text
+    assert '+tool: get_weather({"city":"Paris"}) -> \'rainy\'' in text
     with pytest.raises(AssertionError, match="NOT equivalent"):
         report.assert_equivalent()
 
