@@ -73,40 +73,84 @@ def _body(spec: Any) -> Any:
 
 
 class _Seen:
-    """The latest version of every Assistants object the recorded answers showed, in order of first sight."""
+    """The latest version of every Assistants object the recorded answers showed, in order of first sight, plus
+    what only requests show: the messages a thread or run was created with, and the submitted tool outputs."""
 
     def __init__(self) -> None:
         self.objects: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in ("assistant", "thread", "message",
                                                                               "run", "step")}  # fmt: skip
         self.outputs: dict[str, str] = {}
+        #: run id -> its rounds of required tool calls, as seen on ``requires_action`` versions of the run.
+        self.rounds: dict[str, list[list[dict[str, Any]]]] = {}
+        #: Messages known only from request bodies (the API does not echo them): ``(thread_id, message)``.
+        self.sent: list[tuple[str, dict[str, Any]]] = []
 
-    def visit(self, value: Any) -> None:
+    def visit(self, value: Any, ascending: bool = True) -> None:
         if not isinstance(value, dict):
             return
         kind = value.get("object")
         if kind == "list":
-            for item in value.get("data") or []:
+            data = [d for d in value.get("data") or [] if isinstance(d, dict)]
+            for item in data if ascending else reversed(data):  # lists are newest first unless order=asc
                 self.visit(item)
             return
         short = {"assistant": "assistant", "thread": "thread", "thread.message": "message", "thread.run": "run",
                  "thread.run.step": "step"}.get(str(kind))  # fmt: skip
         if short and isinstance(value.get("id"), str):
             self.objects[short][value["id"]] = value
+        if short == "run" and isinstance(value.get("required_action"), dict):
+            calls = (value["required_action"].get("submit_tool_outputs") or {}).get("tool_calls") or []
+            rounds = self.rounds.setdefault(value["id"], [])
+            if calls and calls not in rounds:
+                rounds.append(calls)
+
+    def send(self, thread_id: Any, messages: Any, created_at: Any) -> None:
+        for message in messages if isinstance(messages, list) else []:
+            if (
+                isinstance(thread_id, str)
+                and isinstance(message, dict)
+                and message.get("role") in ("user", "assistant")
+            ):
+                self.sent.append((thread_id, {**message, "thread_id": thread_id, "created_at": created_at or 0}))
+
+
+def _messages(seen: _Seen, thread_id: str) -> list[dict[str, Any]]:
+    """The thread's messages, oldest first: recorded ones, plus sent ones no recorded answer showed."""
+    real = [m for m in seen.objects["message"].values() if m.get("thread_id") == thread_id]
+    unmatched = [(m["role"], message_text(m.get("content"))) for m in real]
+    merged = []
+    for sent_thread, message in seen.sent:
+        key = (message["role"], message_text(message.get("content")))
+        if sent_thread != thread_id:
+            continue
+        if key in unmatched:
+            unmatched.remove(key)  # the same message, seen later with its id
+        else:
+            merged.append(message)
+    order = {id(m): i for i, m in enumerate(merged + real)}
+    return sorted(merged + real, key=lambda m: (m.get("created_at") or 0, order[id(m)]))
+
+
+def _synthetic_steps(run: dict[str, Any], seen: _Seen) -> list[dict[str, Any]]:
+    """Tool-call steps rebuilt from ``requires_action`` versions of a run whose steps were never fetched."""
+    steps = []
+    for calls in seen.rounds.get(run["id"], []):
+        filled = [{**c, "function": {**(c.get("function") or {}), "output": seen.outputs.get(c.get("id", ""))}}
+                  for c in calls]  # fmt: skip
+        steps.append({"step_details": {"type": "tool_calls", "tool_calls": filled}})
+    return steps
 
 
 def _threads(seen: _Seen) -> list[dict[str, Any]]:
     """Scenario-shaped threads (messages and runs with steps, oldest first) rebuilt from what was seen."""
     ids = list(seen.objects["thread"])
-    for obj in [*seen.objects["message"].values(), *seen.objects["run"].values()]:
+    others = [*seen.objects["message"].values(), *seen.objects["run"].values(), *(m for _, m in seen.sent)]
+    for obj in others:
         if obj.get("thread_id") and obj["thread_id"] not in ids:
             ids.append(obj["thread_id"])
     threads = []
     for thread_id in ids:
         data = seen.objects["thread"].get(thread_id, {"id": thread_id})
-        messages = sorted(
-            (m for m in seen.objects["message"].values() if m.get("thread_id") == thread_id),
-            key=lambda m: m.get("created_at") or 0,
-        )
         runs = []
         for run in seen.objects["run"].values():
             if run.get("thread_id") != thread_id:
@@ -114,9 +158,12 @@ def _threads(seen: _Seen) -> list[dict[str, Any]]:
             steps = [dict(s) for s in seen.objects["step"].values() if s.get("run_id") == run["id"]]
             for step in steps:
                 _fill_outputs(step, seen.outputs)
-            runs.append({**run, "steps": sorted(steps, key=lambda s: s.get("created_at") or 0)})
+            steps = sorted(steps, key=lambda s: s.get("created_at") or 0)
+            if not any((s.get("step_details") or {}).get("type") == "tool_calls" for s in steps):
+                steps = _synthetic_steps(run, seen) + steps
+            runs.append({**run, "steps": steps})
         thread: dict[str, Any] = {k: data[k] for k in ("id", "created_at", "metadata") if k in data}
-        threads.append({**thread, "messages": messages, "runs": runs})
+        threads.append({**thread, "messages": _messages(seen, thread_id), "runs": runs})
     return threads
 
 
@@ -152,9 +199,9 @@ def _rule(run: dict[str, Any], thread: dict[str, Any], seen: _Seen) -> dict[str,
             message = seen.objects["message"].get((details.get("message_creation") or {}).get("message_id", ""))
             if message is not None:
                 turns.append({"text": message_text(message.get("content"))})
-    if not turns:  # no steps recorded: the run's own messages
+    if not any("text" in t for t in turns):  # no message_creation step recorded: the run's own messages
         texts = [message_text(m.get("content")) for m in thread["messages"] if m.get("run_id") == run["id"]]
-        turns = [{"text": t} for t in texts]
+        turns += [{"text": t} for t in texts]
     if not turns:
         return None
     rule: dict[str, Any] = {"name": f"recorded {run['id']}", "match": {"equals": message_text(users[-1]["content"])},
@@ -177,12 +224,23 @@ def convert_cassette(path: str | Path) -> Converted:
         if not 200 <= response["status"] < 300:
             continue
         body = _body(request.get("body"))
-        for output in (body or {}).get("tool_outputs") or [] if isinstance(body, dict) else []:
+        body = body if isinstance(body, dict) else {}
+        for output in body.get("tool_outputs") or []:
             if isinstance(output, dict) and output.get("tool_call_id"):
                 seen.outputs[str(output["tool_call_id"])] = str(output.get("output", ""))
-        seen.visit(_body(response.get("body")))
-        for event in (response.get("stream") or {}).get("events") or []:
-            seen.visit(event.get("data"))
+        answers = [_body(response.get("body"))]
+        answers += [e.get("data") for e in (response.get("stream") or {}).get("events") or [] if isinstance(e, dict)]
+        first = next((a for a in answers if isinstance(a, dict)), {})
+        when = first.get("created_at")
+        if key == "POST /v1/threads":
+            seen.send(first.get("id"), body.get("messages"), when)
+        elif key == "POST /v1/threads/runs":
+            seen.send(first.get("thread_id"), (body.get("thread") or {}).get("messages"), when)
+        elif key == "POST /v1/threads/{thread_id}/runs":
+            seen.send(first.get("thread_id"), body.get("additional_messages"), when)
+        ascending = (request.get("query") or {}).get("order") == "asc"
+        for answer in answers:
+            seen.visit(answer, ascending)
     if not used:
         found = ", ".join(sorted(others)) or "nothing"
         raise MigrationError(f"{path}: not an Assistants API cassette: no /v1/assistants or /v1/threads calls "
