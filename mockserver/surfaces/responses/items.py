@@ -273,13 +273,105 @@ def _reference(item: dict[str, Any], param: str) -> dict[str, Any]:
     return {"type": "item_reference", "id": ref}
 
 
+#: Required members of the item kinds mockserver keeps without interpreting (SDK 3.63 ``ResponseInputItemParam``).
+OTHER_REQUIRED = {
+    "additional_tools": ("role", "tools"),
+    "apply_patch_call": ("call_id", "operation", "status"),
+    "apply_patch_call_output": ("call_id", "status"),
+    "computer_call": ("id", "action", "call_id", "pending_safety_checks", "status"),
+    "computer_call_output": ("call_id", "output"),
+    "custom_tool_call": ("call_id", "input", "name"),
+    "custom_tool_call_output": ("call_id", "output"),
+    "image_generation_call": ("id", "result", "status"),
+    "local_shell_call": ("id", "action", "call_id", "status"),
+    "local_shell_call_output": ("id", "output"),
+    "mcp_approval_request": ("id", "arguments", "name", "server_label"),
+    "mcp_approval_response": ("approval_request_id", "approve"),
+    "mcp_call": ("id", "arguments", "name", "server_label"),
+    "mcp_list_tools": ("id", "server_label", "tools"),
+    "program": ("id", "call_id", "code", "fingerprint"),
+    "program_output": ("id", "call_id", "result", "status"),
+    "shell_call": ("action", "call_id"),
+    "shell_call_output": ("call_id", "output"),
+    "tool_search_call": ("arguments",),
+}
+
+
 def _verbatim(item: dict[str, Any], kind: str, param: str) -> dict[str, Any]:
-    """Item kinds mockserver does not interpret (reasoning, hosted tool calls, ...): kept as sent, with an id
-    (minted when absent) first and a status when the kind has one."""
+    """Reasoning and hosted tool call items are checked member by member; the other kinds mockserver does not
+    interpret are kept as sent once their required members are present (docs/responses.md)."""
+    if kind == "reasoning":
+        return _reasoning(item, param)
+    if kind in ("web_search_call", "file_search_call", "code_interpreter_call"):
+        return _hosted_call(item, kind, param)
+    for key in OTHER_REQUIRED.get(kind, ()):
+        _required(item, key, param)
     item_id = _item_id(item, param)
     out: dict[str, Any] = {"id": item_id, **{k: v for k, v in item.items() if k != "id"}}
-    if kind != "reasoning":
-        out.setdefault("status", "completed")
+    out.setdefault("status", "completed")
+    return out
+
+
+def _text_parts(value: Any, kind: str, param: str) -> list[dict[str, Any]]:
+    parts = c.array(value, param, nullable=False) or []
+    out = []
+    for i, part in enumerate(parts):
+        where = f"{param}[{i}]"
+        body = c.obj(part, where, nullable=False) or {}
+        c.reject_unknown(body, ("type", "text"), where)
+        c.enum(_required(body, "type", where), [kind], f"{where}.type", nullable=False)
+        out.append({"type": kind, "text": c.string(_required(body, "text", where), f"{where}.text", nullable=False)})
+    return out
+
+
+def _reasoning(item: dict[str, Any], param: str) -> dict[str, Any]:
+    """``{id, summary: [{type: summary_text, text}], content?, encrypted_content?}`` (no ``status`` as input)."""
+    c.reject_unknown(item, ("type", "id", "summary", "content", "encrypted_content"), param)
+    item_id = c.string(_required(item, "id", param), f"{param}.id", nullable=False)
+    out: dict[str, Any] = {"id": item_id, "type": "reasoning"}
+    out["summary"] = _text_parts(_required(item, "summary", param), "summary_text", f"{param}.summary")
+    if item.get("content") is not None:
+        out["content"] = _text_parts(item["content"], "reasoning_text", f"{param}.content")
+    if item.get("encrypted_content") is not None:
+        out["encrypted_content"] = c.string(item["encrypted_content"], f"{param}.encrypted_content")
+    return out
+
+
+def _hosted_call(item: dict[str, Any], kind: str, param: str) -> dict[str, Any]:
+    """A replayed web_search_call / file_search_call / code_interpreter_call, in the shape the API returns."""
+    fields = {
+        "web_search_call": ("action",),
+        "file_search_call": ("queries", "results"),
+        "code_interpreter_call": ("code", "container_id", "outputs"),
+    }[kind]
+    c.reject_unknown(item, ("type", "id", "status", *fields), param)
+    item_id = c.string(_required(item, "id", param), f"{param}.id", nullable=False)
+    status = c.enum(_required(item, "status", param), [*ITEM_STATUSES, "searching", "interpreting", "failed"],
+                    f"{param}.status", nullable=False)  # fmt: skip
+    out: dict[str, Any] = {"id": item_id, "type": kind, "status": status}
+    if kind == "web_search_call":
+        action = c.obj(_required(item, "action", param), f"{param}.action", nullable=False) or {}
+        c.enum(_required(action, "type", f"{param}.action"), ["search", "open_page", "find_in_page"],
+               f"{param}.action.type", nullable=False)  # fmt: skip
+        out["action"] = dict(action)
+    elif kind == "file_search_call":
+        queries = c.array(_required(item, "queries", param), f"{param}.queries", nullable=False) or []
+        out["queries"] = [c.string(q, f"{param}.queries[{i}]", nullable=False) for i, q in enumerate(queries)]
+        results = c.array(item.get("results"), f"{param}.results")
+        for i, result in enumerate(results or []):
+            c.obj(result, f"{param}.results[{i}]", nullable=False)
+        out["results"] = results
+    else:
+        out["code"] = c.string(item.get("code"), f"{param}.code")
+        out["container_id"] = c.string(_required(item, "container_id", param), f"{param}.container_id", nullable=False)
+        outputs = c.array(item.get("outputs"), f"{param}.outputs")
+        for i, output in enumerate(outputs or []):
+            body = c.obj(output, f"{param}.outputs[{i}]", nullable=False) or {}
+            kind_of = c.enum(_required(body, "type", f"{param}.outputs[{i}]"), ["logs", "image"],
+                             f"{param}.outputs[{i}].type", nullable=False)  # fmt: skip
+            key = "logs" if kind_of == "logs" else "url"
+            c.string(_required(body, key, f"{param}.outputs[{i}]"), f"{param}.outputs[{i}].{key}", nullable=False)
+        out["outputs"] = outputs
     return out
 
 
