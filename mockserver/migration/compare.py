@@ -45,6 +45,19 @@ class Target:
     #: Index of the first journal entry of the current side (set by :func:`run_side`).
     journal_start: int = 0
 
+    _client: Any = field(default=None, repr=False)
+
+    def client(self) -> Any:
+        """One sync SDK client for every side (building one costs ~0.1 s: the SDK loads its TLS trust store)."""
+        if self._client is None:
+            self._client = self.server.client(**self.client_options)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
     def restart(self) -> None:
         if self.reset is not None:
             self.reset()
@@ -161,8 +174,7 @@ def _call(app: Callable[..., Any], target: Target) -> None:
         with _environment(target):
             app()
         return
-    with target.server.client(**target.client_options) as client:
-        app(client)
+    app(target.client())
 
 
 def _name(app: Any) -> str:
@@ -190,7 +202,13 @@ def run_side(app: Callable[..., Any], target: Target, label: str = "app") -> Tra
 
 def record(app: Callable[..., Any], target: Target | MockServer, label: str = "app") -> Transcript:
     """The transcript of one run of ``app`` (save it with ``json.dump(t.to_json(), f)`` to compare later)."""
-    return run_side(app, target if isinstance(target, Target) else Target(target), label)
+    if isinstance(target, Target):
+        return run_side(app, target, label)
+    own = Target(target)
+    try:
+        return run_side(app, own, label)
+    finally:
+        own.close()
 
 
 def load_transcript(path: str | os.PathLike[str], label: str = "recorded") -> Transcript:
@@ -227,7 +245,11 @@ def compare(
 ) -> EquivalenceReport:
     """Run (or load) both sides and compare their transcripts. Callables run on ``server`` (a started
     ``MockServer``, or a :class:`Target` naming a project of one); ``usage=False`` leaves output tokens out."""
-    target = server if isinstance(server, Target) or server is None else Target(server)
-    old = _side(legacy, target, labels[0])
-    new = _side(ported, target, labels[1])
+    target = server if server is None or isinstance(server, Target) else Target(server)
+    try:
+        old = _side(legacy, target, labels[0])
+        new = _side(ported, target, labels[1])
+    finally:
+        if target is not None and target is not server:  # ours: close its client (a given Target keeps it)
+            target.close()
     return EquivalenceReport(old, new, differences(old, new, usage=usage), labels)

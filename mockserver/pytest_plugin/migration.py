@@ -178,6 +178,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
         except MigrationError as exc:
             failure = str(exc)
             break
+        finally:
+            target.close()
     else:
         failure = ""
     if failure:  # outside the except block, so the report is not chained to the error
@@ -199,10 +201,13 @@ class MigrationHelper:
         """Run both sides from this test's starting state; fail the test with the diff when they differ."""
         from mockserver.migration import MigrationError, compare
 
+        target = _target(self._fixture)
         try:
-            report = compare(legacy, ported, server=_target(self._fixture), usage=usage)
+            report = compare(legacy, ported, server=target, usage=usage)
         except MigrationError as exc:
             report, failure = None, str(exc)
+        finally:
+            target.close()
         if report is None:
             pytest.fail(failure, pytrace=False)
         if not report:
