@@ -63,6 +63,7 @@ def test_migrate_writes_json_to_stdout_and_adds_sunset_faults(capsys: pytest.Cap
     ("content", "expected"),
     [
         (None, "cannot read"),
+        ("binary", "cannot read: not UTF-8 text"),
         ("a: [", "not valid YAML"),
         ("just: a mapping\n", "neither a scenario document ('version: 1') nor a cassette ('interactions')"),
         ("version: 1\nthreads: [{messages: [{role: robot, content: x}]}]\n", "threads[0].messages[0].role: 'robot'"),
@@ -72,7 +73,9 @@ def test_migrate_names_unconvertible_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, expected: str
 ) -> None:
     source = tmp_path / "in.yaml"
-    if content is not None:
+    if content == "binary":
+        source.write_bytes(b"\xff\xfe\x00")
+    elif content is not None:
         source.write_text(content)
     assert main(["migrate", str(source)]) == 1
     err = capsys.readouterr().err

@@ -84,10 +84,14 @@ def test_one_body_runs_against_both_apis_and_divergence_fails_readably(inner: py
 
         def test_without_mark(migration_app):
             pass
+
+        @pytest.mark.mockserver_migration(legacy=legacy, ported=ported)
+        async def test_async_body(migration_app):
+            assert migration_app("What's the weather?") == "It is sunny in Paris."
         """
     )
     result = inner.runpytest("-p", "no:randomly")
-    result.assert_outcomes(passed=2, failed=2, errors=1)
+    result.assert_outcomes(passed=3, failed=2, errors=1)
     result.stdout.fnmatch_lines(
         [
             "*migration check (legacy -> ported): NOT equivalent: visible messages, tool outputs, final text",

@@ -49,6 +49,8 @@ def _read(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise MigrationError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise MigrationError(f"{path}: cannot read: not UTF-8 text ({exc.reason})") from None
     try:
         return json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_Loader)
     except (ValueError, yaml.YAMLError) as exc:

@@ -55,15 +55,18 @@ def load(path: str | Path) -> list[dict[str, Any]]:
 
     file = Path(path)
     try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else f"not UTF-8 text ({exc.reason})"
+        raise MigrationError(f"{file}: cannot read: {reason or exc}") from None
+    try:
+        document = parse_document(text, file)
+        if isinstance(document, dict) and "format" not in document and "interactions" in document:
+            return convert(document)  # vcrpy / pytest-recording
         return load_interactions(file)
-    except CassetteError as first:
-        try:
-            document = parse_document(file.read_text(encoding="utf-8"), file)
-            if isinstance(document, dict) and "format" not in document and "interactions" in document:
-                return convert(document)
-        except (CassetteError, OSError):
-            pass
-        raise MigrationError(str(first)) from None
+    except CassetteError as exc:
+        message = str(exc)
+        raise MigrationError(message if message.startswith(str(file)) else f"{file}: {message}") from None
 
 
 def _body(spec: Any) -> Any:

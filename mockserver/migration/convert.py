@@ -40,6 +40,30 @@ def _fail(where: str, what: str) -> MigrationError:
     return MigrationError(f"{where}: {what}")
 
 
+def _obj(value: Any, where: str) -> dict[str, Any]:
+    """``value`` as a mapping (absent: empty); anything else is a located error."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(where, f"expected an object, got {type(value).__name__}")
+    return value
+
+
+def _seq(value: Any, where: str) -> list[Any]:
+    """``value`` as a list (absent: empty); anything else is a located error."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(where, f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _str(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise _fail(where, f"expected a non-empty string, got {value!r}")
+    return value
+
+
 def _text_of(part: dict[str, Any]) -> str:
     text = part.get("text")
     if isinstance(text, dict):
@@ -69,7 +93,7 @@ def _content(message: dict[str, Any], where: str, notes: list[Note]) -> list[dic
                 converted["annotations"] = []
             parts.append(converted)
         elif kind in ("image_url", "image_file") and role == "user":
-            image = part.get(kind) or {}
+            image = _obj(part.get(kind), f"{at}.{kind}")
             source = {"image_url": image.get("url")} if kind == "image_url" else {"file_id": image.get("file_id")}
             parts.append({"type": "input_image", **source, "detail": image.get("detail") or "auto"})
         elif kind in ("image_url", "image_file"):
@@ -84,24 +108,31 @@ def _content(message: dict[str, Any], where: str, notes: list[Note]) -> list[dic
 def _tool_items(run: dict[str, Any], where: str, notes: list[Note]) -> list[dict[str, Any]]:
     """A run's tool_calls steps as function_call / function_call_output items (reference 7.1: steps -> items)."""
     items: list[dict[str, Any]] = []
-    for s, step in enumerate(run.get("steps") or []):
-        details = step.get("step_details") if isinstance(step, dict) else None
-        if not isinstance(details, dict) or details.get("type") != "tool_calls":
+    for s, step in enumerate(_seq(run.get("steps"), f"{where}.steps")):
+        details = _obj(_obj(step, f"{where}.steps[{s}]").get("step_details"), f"{where}.steps[{s}].step_details")
+        if details.get("type") != "tool_calls":
             continue
-        for c, call in enumerate(details.get("tool_calls") or []):
+        calls = _seq(details.get("tool_calls"), f"{where}.steps[{s}].step_details.tool_calls")
+        for c, call in enumerate(calls):
             at = f"{where}.steps[{s}].step_details.tool_calls[{c}]"
+            call = _obj(call, at)
             if call.get("type") != "function":
                 notes.append(Note(at, f"{call.get('type')} call dropped (hosted tools run again per request)"))
                 continue
-            function = call.get("function") or {}
+            function = _obj(call.get("function"), f"{at}.function")
             if function.get("output") is None:
                 notes.append(Note(at, f"call {function.get('name')!r} was never answered: dropped (an unanswered "
                                       "function_call in a conversation makes the next response fail)"))  # fmt: skip
                 continue
-            items.append({"type": "function_call", "call_id": call.get("id"), "name": function.get("name"),
-                          "arguments": function.get("arguments") or "{}", "status": "completed"})  # fmt: skip
-            items.append({"type": "function_call_output", "call_id": call.get("id"),
-                          "output": str(function["output"]), "status": "completed"})  # fmt: skip
+            call_id, name = _str(call.get("id"), f"{at}.id"), _str(function.get("name"), f"{at}.function.name")
+            arguments = function.get("arguments") or "{}"
+            arguments = arguments if isinstance(arguments, str) else json.dumps(arguments)
+            items.append({"type": "function_call", "call_id": call_id, "name": name, "arguments": arguments,
+                          "status": "completed"})  # fmt: skip
+            output = function["output"]
+            items.append({"type": "function_call_output", "call_id": call_id,
+                          "output": output if isinstance(output, str) else json.dumps(output),
+                          "status": "completed"})  # fmt: skip
     return items
 
 
@@ -115,12 +146,13 @@ def thread_to_conversation(thread: Any, where: str = "thread") -> tuple[dict[str
     runs = thread.get("runs") or []
     if not isinstance(messages, list) or not isinstance(runs, list):
         raise _fail(where, "'messages' and 'runs' must be lists")
+    metadata = _obj(thread.get("metadata"), f"{where}.metadata")
     if thread.get("tool_resources"):
         notes.append(Note(f"{where}.tool_resources", "no conversation equivalent: pass the files or vector "
                                                      "stores with each request's tools"))  # fmt: skip
     run_items = {}
     for r, run in enumerate(runs):
-        if not isinstance(run, dict) or "id" not in run:
+        if not isinstance(run, dict) or not isinstance(run.get("id"), str):
             raise _fail(f"{where}.runs[{r}]", "expected a run object with an 'id'")
         run_items[run["id"]] = _tool_items(run, f"{where}.runs[{r}]", notes)
         if run.get("status") in UNFINISHED:
@@ -150,7 +182,7 @@ def thread_to_conversation(thread: Any, where: str = "thread") -> tuple[dict[str
     for run_id, extra in run_items.items():  # runs that wrote no message (a tool round trip still open)
         if run_id not in placed:
             items += extra
-    conversation: dict[str, Any] = {"metadata": dict(thread.get("metadata") or {}), "items": items}
+    conversation: dict[str, Any] = {"metadata": dict(metadata), "items": items}
     if "id" in thread:
         conversation = {"id": conversation_id_for(str(thread["id"])), **conversation}
     if "created_at" in thread:
@@ -161,16 +193,16 @@ def thread_to_conversation(thread: Any, where: str = "thread") -> tuple[dict[str
 def _tool(tool: Any, resources: dict[str, Any], where: str, notes: list[Note]) -> dict[str, Any] | None:
     kind = tool.get("type") if isinstance(tool, dict) else None
     if kind == "function":
-        function = tool.get("function") or {}
+        function = _obj(tool.get("function"), f"{where}.function")
         out = {"type": "function", "name": function.get("name"), "description": function.get("description"),
                "parameters": function.get("parameters") or {"type": "object", "properties": {}},
                "strict": bool(function.get("strict"))}  # fmt: skip
         return out
     if kind == "file_search":
-        stores = (resources.get("file_search") or {}).get("vector_store_ids") or []
+        stores = _seq(_obj(resources.get("file_search"), "tool_resources.file_search").get("vector_store_ids"), where)
         return {"type": "file_search", "vector_store_ids": list(stores)}
     if kind == "code_interpreter":
-        files = (resources.get("code_interpreter") or {}).get("file_ids") or []
+        files = _seq(_obj(resources.get("code_interpreter"), "tool_resources.code_interpreter").get("file_ids"), where)
         return {"type": "code_interpreter", "container": {"type": "auto", "file_ids": list(files)}}
     notes.append(Note(where, f"tool type {kind!r} has no Responses equivalent: dropped"))
     return None
@@ -182,8 +214,8 @@ def assistant_settings(assistant: Any, where: str = "assistant") -> tuple[dict[s
     if not isinstance(assistant, dict) or not isinstance(assistant.get("model"), str):
         raise _fail(where, "expected an assistant object with a 'model'")
     notes: list[Note] = []
-    resources = assistant.get("tool_resources") or {}
-    tools = [t for i, t in enumerate(assistant.get("tools") or []) if t is not None]
+    resources = _obj(assistant.get("tool_resources"), f"{where}.tool_resources")
+    tools = [t for t in _seq(assistant.get("tools"), f"{where}.tools") if t is not None]
     converted = [_tool(t, resources, f"{where}.tools[{i}]", notes) for i, t in enumerate(tools)]
     settings: dict[str, Any] = {"model": assistant["model"]}
     if assistant.get("instructions"):
@@ -195,7 +227,7 @@ def assistant_settings(assistant: Any, where: str = "assistant") -> tuple[dict[s
             settings[key] = assistant[key]
     response_format = assistant.get("response_format")
     if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
-        schema = response_format.get("json_schema") or {}
+        schema = _obj(response_format.get("json_schema"), f"{where}.response_format.json_schema")
         settings["text"] = {"format": {"type": "json_schema", **schema}}
     elif isinstance(response_format, dict) and response_format.get("type") == "json_object":
         settings["text"] = {"format": {"type": "json_object"}}
@@ -224,13 +256,13 @@ def convert_document(document: Any, source: str = "scenario") -> Converted:
     if "id_counters" in document:
         notes.append(Note(f"{source}: id_counters", "dropped (the converted objects get new ids)"))
     settings: dict[str, dict[str, Any]] = {}
-    for i, assistant in enumerate(document.get("assistants") or []):
+    for i, assistant in enumerate(_seq(document.get("assistants"), f"{source}: assistants")):
         converted, lost = assistant_settings(assistant, f"{source}: assistants[{i}]")
         key = str(assistant.get("id") or assistant.get("name") or f"assistants[{i}]")
         settings[key] = converted
         notes += lost
     conversations = []
-    for i, thread in enumerate(document.get("threads") or []):
+    for i, thread in enumerate(_seq(document.get("threads"), f"{source}: threads")):
         conversation, lost = thread_to_conversation(thread, f"{source}: threads[{i}]")
         conversations.append(conversation)
         notes += lost

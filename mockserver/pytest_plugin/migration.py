@@ -14,6 +14,8 @@ list of Assistants endpoints a run still used.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from collections import defaultdict
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
@@ -170,7 +172,9 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
         app.side, app._app = side, mark.kwargs[side]
 
         def body(client: Any) -> None:  # the fixture's environment already points the app at the fake
-            pyfuncitem.obj(**arguments)
+            result = pyfuncitem.obj(**arguments)
+            if inspect.iscoroutine(result):  # an async test body: its own event loop for each run
+                asyncio.run(result)
 
         body.__qualname__ = f"{pyfuncitem.name}[{side}]"
         try:
