@@ -153,3 +153,32 @@ def test_every_existing_rule_form_parses_as_before() -> None:
         {"match": {}, "reply": {"incomplete": "max_completion_tokens", "text": "part"}, "then": []},
         {"match": {}, "reply": {"expire": True}, "then": []},
     ]
+
+
+def test_runs_honour_the_new_conditions_and_fail_cleanly_on_builtin_calls() -> None:
+    from mockserver.store import Store
+
+    store, project = Store(), "sk-rules"
+    store.script.add_script_rules(
+        project,
+        [
+            {"match": {"model": "gpt-x", "metadata": {"tier": "gold"}}, "reply": "gold answer"},
+            {"match": {"contains": "search"}, "reply": {"tool_calls": [{"type": "web_search", "query": "q"}]}},
+        ],
+    )
+    a = store.assistants
+    assistant = a.create_assistant(project, {"model": "gpt-x"})
+
+    def run(text: str, **body: object) -> dict[str, object]:
+        thread = a.create_thread(project, {"messages": [{"role": "user", "content": text}]})
+        created = a.create_run(project, thread["id"], {"assistant_id": assistant["id"], **body})
+        run = a.get_run(project, thread["id"], created["id"])
+        message = a.list_messages(project, thread["id"], {"limit": "1"})["data"][0]
+        return {"status": run["status"], "error": run["last_error"], "reply": message["content"]}
+
+    gold = run("hi", metadata={"tier": "gold"})
+    assert gold["reply"] == [{"type": "text", "text": {"value": "gold answer", "annotations": []}}]
+    assert run("hi", metadata={"tier": "gold"}, model="gpt-y")["reply"] != gold["reply"]
+    searched = run("search now")
+    assert searched["status"] == "failed" and "built-in tool 'web_search'" in str(searched["error"])
+    assert store.script.script_misses(project)

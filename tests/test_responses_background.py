@@ -28,6 +28,9 @@ def test_poll_after_header_on_reads(fresh_server: MockServer) -> None:
         created = client.post("/v1/responses", json={"model": "m", "input": "x", "background": True})
         read = client.get(f"/v1/responses/{created.json()['id']}")
     assert created.headers["openai-poll-after-ms"] and read.headers["openai-poll-after-ms"]
+    assert (
+        created.headers["x-ratelimit-remaining-requests"] == "9999" and "x-ratelimit-limit-requests" not in read.headers
+    )
 
 
 def test_immediate_and_on_clock_progress(fresh_server: MockServer, sdk: Any) -> None:

@@ -182,3 +182,32 @@ def test_builtin_calls_need_their_tool_and_show_results_per_include(api: TestCli
     assert shown.json()["output"][0]["action"]["sources"] == [{"type": "url", "url": "https://a"}]
     expired = create(api, input="expire").json()
     assert expired["status"] == "failed" and expired["error"]["message"] == "The model failed to generate a response."
+
+
+def test_unknown_sub_paths_are_invalid_urls(api: TestClient) -> None:
+    answer = api.post("/v1/conversations/conv_1/messages")
+    assert answer.status_code == 404
+    assert error(answer) == {
+        "message": "Invalid URL (POST /v1/conversations/conv_1/messages)",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
+    assert api.get("/v1/responses/resp_1/steps").status_code == 404
+
+
+def test_strict_mode_misses_are_recorded_for_responses(api: TestClient, store: Store) -> None:
+    store.script.configure_runs(KEY, {"strict": True})
+    rules(store, {"match": {"contains": "hello"}, "reply": "hi"})
+    failed = create(api, input="helo").json()
+    assert failed["status"] == "failed" and "no script rule matched" in failed["error"]["message"]
+    misses = store.script.script_misses(KEY)
+    assert misses == [{"response_id": failed["id"], "message": failed["error"]["message"], "project": KEY}]
+
+
+def test_conversation_items_keep_insertion_order_when_the_clock_moves_back(api: TestClient, store: Store) -> None:
+    conversation = api.post("/v1/conversations", json={"items": [{"role": "user", "content": "first"}]}).json()["id"]
+    store.set_clock(KEY, 1_000)
+    api.post(f"/v1/conversations/{conversation}/items", json={"items": [{"role": "user", "content": "second"}]})
+    listed = api.get(f"/v1/conversations/{conversation}/items?order=asc").json()["data"]
+    assert [i["content"][0]["text"] for i in listed] == ["first", "second"]

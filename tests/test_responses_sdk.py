@@ -240,3 +240,46 @@ def test_async_client_runs_the_same_flow(fresh_server: MockServer, async_sdk: An
         return second.output_text
 
     assert asyncio.run(flow()) == "It is 1C in Paris."
+
+
+def test_async_client_covers_every_endpoint_and_helper(fresh_server: MockServer, async_sdk: Any) -> None:
+    fresh_server.add_rule(**WEATHER_RULE)
+    fresh_server.configure_runs(reads=2)
+
+    async def steps() -> None:
+        c = async_sdk
+        conversation = await c.conversations.create(items=[{"role": "user", "content": "hi"}])
+        assert (await c.conversations.retrieve(conversation.id)).id == conversation.id
+        assert (await c.conversations.update(conversation.id, metadata={"k": "v"})).metadata == {"k": "v"}
+        added = await c.conversations.items.create(conversation.id, items=[{"role": "user", "content": "more"}])
+        item = await c.conversations.items.retrieve(added.data[0].id, conversation_id=conversation.id)
+        assert item.id == added.first_id
+        assert (await c.conversations.items.delete(item.id, conversation_id=conversation.id)).id == conversation.id
+        async with c.responses.stream(model="m", input="weather?", tools=[WEATHER_TOOL]) as stream:
+            snapshots = [e.snapshot async for e in stream if e.type == "response.function_call_arguments.delta"]
+            first = await stream.get_final_response()
+        assert snapshots[-1] == first.output[0].arguments
+        assert (await c.responses.retrieve(first.id)).status == "completed"
+        items = [i async for i in c.responses.input_items.list(first.id)]
+        assert [i.type for i in items] == ["message"]
+        count = await c.responses.input_tokens.count(model="m", input="abcd")
+        assert count.input_tokens == 1
+        background = await c.responses.create(model="m", input="bg", background=True, stream=True)
+        events = [event async for event in background]
+        created = events[0]
+        assert created.type == "response.created" and events[-1].type == "response.completed"
+        async with c.responses.stream(response_id=created.response.id, starting_after=1) as resumed:
+            final = await resumed.get_final_response()
+        assert final.status == "completed"
+        queued = await c.responses.create(model="m", input="later", background=True)
+        assert (await c.responses.cancel(queued.id)).status == "cancelled"
+        assert await c.responses.delete(queued.id) is None
+        assert (await c.conversations.delete(conversation.id)).deleted is True
+
+    async def flow() -> None:
+        try:
+            await steps()
+        finally:
+            await async_sdk.close()
+
+    asyncio.run(flow())

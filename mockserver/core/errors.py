@@ -131,6 +131,7 @@ STREAM_TIMEOUT = (
     "waits for the clock to be advanced)."
 )
 # -- Responses and Conversations (docs/responses.md; reference responses-conversations.md section 6) --------------
+INVALID_URL = "Invalid URL ({method} {path})"
 UNKNOWN_PARAMETER = "Unknown parameter: '{param}'."
 UNKNOWN_PARAMETER_HINT = "Unknown parameter: '{param}'. Did you mean {candidates}?"
 MOVED_PARAMETER = (

@@ -1,6 +1,6 @@
 """Conversation operations: create, retrieve, update, delete; items create, list, retrieve, delete.
 
-Responses reach a conversation only through the public operations at the end (``context_items``,
+Responses reach a conversation only through the public operations at the end (``context``,
 ``append_items``, ``find_item``): a response reads the items when it starts and appends its input and output
 once it finishes (reference 4.3).
 """
@@ -14,8 +14,9 @@ from mockserver.core import validation as v
 from mockserver.core.ids import MAX_TIMESTAMP
 from mockserver.core.project import Project
 from mockserver.core.store import SurfaceOps, locked
+from mockserver.model.replies import count_tokens
 from mockserver.surfaces.conversations import shapes as sh
-from mockserver.surfaces.conversations.state import ConversationRecord, ConversationsState
+from mockserver.surfaces.conversations.state import ConversationContext, ConversationRecord, ConversationsState
 from mockserver.surfaces.responses import checks as c
 from mockserver.surfaces.responses import items as it
 
@@ -69,15 +70,15 @@ class ConversationOps(SurfaceOps):
     def _append(self, p: Project, record: ConversationRecord, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Store ``items`` at the end (a sent id already in the conversation gets a new one); returns them."""
         state = self._state(p)
-        now = p.clock.now()
         stored: list[dict[str, Any]] = []
         for item in items:
             if item.get("id") is None or item["id"] in record.items:
                 item = {**item, "id": None}
                 it.assign_ids([item], p.ids.new)
             record.items[item["id"]] = item
-            record.index.add(item["id"], now, p.next_sequence())
+            record.index.add(item["id"], 0, p.next_sequence())
             state.items[item["id"]] = item
+            _count(record, item, 1)
             stored.append(item)
         return stored
 
@@ -196,7 +197,8 @@ class ConversationOps(SurfaceOps):
     def delete_item(self, project: str, conversation_id: str, item_id: str) -> dict[str, Any]:
         """Removes the item from the conversation; answers the conversation (reference 2)."""
         p = self._project(project)
-        record, _ = self._item(p, conversation_id, item_id)
+        record, item = self._item(p, conversation_id, item_id)
+        _count(record, item, -1)
         del record.items[item_id]
         record.index.remove(item_id)
         self._state(p).items.pop(item_id, None)
@@ -205,10 +207,16 @@ class ConversationOps(SurfaceOps):
     # -- what responses use ---------------------------------------------------------------------------------
 
     @locked
-    def context_items(self, project: str, conversation_id: str) -> list[dict[str, Any]]:
-        """Every item, oldest first (what a response in this conversation sees before its input)."""
+    def context(self, project: str, conversation_id: str) -> ConversationContext:
+        """Every item, oldest first, with their token total and function call ids (what a response in this
+        conversation sees before its input); the ``conversation`` parameter's 404 when unknown."""
         record = self._conversation(self._project(project), conversation_id, "conversation")
-        return [record.items[i] for i in record.index.ids()]
+        return ConversationContext(
+            items=tuple(record.items.values()),
+            tokens=record.tokens,
+            calls=frozenset(k for k, n in record.calls.items() if n),
+            answered=frozenset(k for k, n in record.answered.items() if n),
+        )
 
     @locked
     def append_items(self, project: str, conversation_id: str, items: list[dict[str, Any]]) -> None:
@@ -226,3 +234,13 @@ class ConversationOps(SurfaceOps):
     @locked
     def find_item(self, project: str, item_id: str) -> dict[str, Any] | None:
         return self._state(self._project(project)).items.get(item_id)
+
+
+def _count(record: ConversationRecord, item: dict[str, Any], sign: int) -> None:
+    """Keep a conversation's running totals as ``item`` is added (``sign`` 1) or deleted (-1)."""
+    record.tokens += sign * count_tokens(it.item_text(item))
+    kind = item.get("type")
+    if kind in ("function_call", "function_call_output"):
+        counts = record.calls if kind == "function_call" else record.answered
+        call_id = str(item.get("call_id"))
+        counts[call_id] = counts.get(call_id, 0) + sign

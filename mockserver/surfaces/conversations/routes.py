@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.surfaces.http import JSONResponse, json_body, query_params, surface_context
+from mockserver.surfaces.http import JSONResponse, invalid_url, json_body, query_params, surface_context
 
 
 def include_values(request: Request) -> list[str]:
@@ -71,4 +71,10 @@ routes = [
     Route("/v1/conversations/{conversation_id}/items", list_items, methods=["GET"]),
     Route("/v1/conversations/{conversation_id}/items/{item_id}", retrieve_item, methods=["GET"]),
     Route("/v1/conversations/{conversation_id}/items/{item_id}", delete_item, methods=["DELETE"]),
+    # Last: any other sub-path of a conversation (reference 6.1).
+    Route(
+        "/v1/conversations/{conversation_id}/{rest:path}",
+        invalid_url,
+        methods=["GET", "POST", "DELETE", "PUT", "PATCH"],
+    ),
 ]

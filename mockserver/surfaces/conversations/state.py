@@ -11,12 +11,35 @@ from mockserver.core.pagination import SortedIndex
 @dataclass
 class ConversationRecord:
     data: dict[str, Any]
+    #: Items by id, in the order they were added (a dict keeps insertion order).
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: Item ids in the order they were added (created_at, then creation sequence).
+    #: The same order for cursor pages: keyed by creation sequence only, so moving the clock back cannot reorder.
     index: SortedIndex = field(default_factory=SortedIndex)
+    #: Running totals a response in this conversation needs, kept as items come and go (so creating a response
+    #: in a long conversation does not rescan it): prompt tokens, and function call ids called and answered.
+    tokens: int = 0
+    calls: dict[str, int] = field(default_factory=dict)
+    answered: dict[str, int] = field(default_factory=dict)
 
     def clone(self) -> ConversationRecord:
-        return ConversationRecord(data=self.data, items=dict(self.items), index=self.index.copy())
+        return ConversationRecord(
+            data=self.data,
+            items=dict(self.items),
+            index=self.index.copy(),
+            tokens=self.tokens,
+            calls=dict(self.calls),
+            answered=dict(self.answered),
+        )
+
+
+@dataclass(frozen=True)
+class ConversationContext:
+    """What a response created in a conversation starts from: its items (oldest first) and their totals."""
+
+    items: tuple[dict[str, Any], ...]
+    tokens: int
+    calls: frozenset[str]
+    answered: frozenset[str]
 
 
 @dataclass

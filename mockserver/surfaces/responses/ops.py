@@ -8,6 +8,7 @@ Background responses progress like runs (docs/runs.md "Lifecycle"): on read, imm
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from mockserver import model as engine
@@ -58,16 +59,15 @@ class ResponsesOps(SurfaceOps):
     def _create(self, p: Project, body: dict[str, Any]) -> ResponseRecord:
         state = self._state(p)
         req = pr.check_create(body)
-        prefix: list[dict[str, Any]] = []
-        if req.conversation_id is not None:
-            prefix = self.store.conversations.context_items(p.name, req.conversation_id)
+        prefix, base_tokens, calls, answered = self._conversation_context(p, req.conversation_id)
         if req.fields["prompt"] is not None:
             raise e.NotFoundError(e.PROMPT_NOT_FOUND.format(id=req.fields["prompt"]["id"]))
         parent = self._parent(state, req.previous_response_id)
         if not req.input and parent is None and req.conversation_id is None:
             raise e.InvalidRequestError(e.INPUT_OR_CONTEXT_REQUIRED, code="missing_required_parameter")
-        earlier = parent.context() if parent is not None else prefix
-        inputs = self._resolve(p, state, req.input, earlier)
+        if parent is not None:
+            base_tokens, calls, answered = _chain_totals(parent)
+        inputs = self._resolve(p, state, req.input, calls, answered)
         # Everything is checked: from here on ids are minted and state changes.
         now = p.clock.now()
         data = sh.response(
@@ -88,9 +88,7 @@ class ResponsesOps(SurfaceOps):
             streamed=req.stream,
             events=[] if req.stream else None,
         )
-        record.prompt_tokens = engine.count_tokens(data["instructions"] or "") + sum(
-            engine.count_tokens(it.item_text(item)) for item in record.context()
-        )
+        record.prompt_tokens = engine.count_tokens(data["instructions"] or "") + base_tokens + _tokens(inputs)
         record.script = self._script(p, state, record)
         record.emit("response.created", response=data)
         if req.store:
@@ -122,17 +120,27 @@ class ResponsesOps(SurfaceOps):
             )
         return parent
 
+    def _conversation_context(
+        self, p: Project, conversation_id: str | None
+    ) -> tuple[tuple[dict[str, Any], ...], int, set[str], set[str]]:
+        """The conversation's items, their tokens, and its function call ids called and answered."""
+        if conversation_id is None:
+            return (), 0, set(), set()
+        found = self.store.conversations.context(p.name, conversation_id)
+        return found.items, found.tokens, set(found.calls), set(found.answered)
+
     def _resolve(
-        self, p: Project, state: ResponsesState, inputs: list[dict[str, Any]], earlier: list[dict[str, Any]]
+        self, p: Project, state: ResponsesState, inputs: list[dict[str, Any]], calls: set[str], answered: set[str]
     ) -> list[dict[str, Any]]:
-        """Item references become the items they name; tool outputs must answer a call in the context."""
+        """Item references become the items they name; tool outputs must answer a call in the context
+        (``calls`` and ``answered``: the call ids of the context before this input)."""
         resolved: list[dict[str, Any]] = []
         for item in inputs:
             if item["type"] == "item_reference":
                 item = dict(self._referenced(p, state, item["id"]))
             resolved.append(item)
-        calls = {i["call_id"] for i in earlier if i.get("type") == "function_call"}
-        answered = {i["call_id"] for i in earlier if i.get("type") == "function_call_output"}
+        open_calls = calls - answered
+        calls, answered = set(calls), set(answered)
         for item in resolved:
             if item["type"] == "function_call":
                 calls.add(item["call_id"])
@@ -144,9 +152,8 @@ class ResponsesOps(SurfaceOps):
                 answered.add(item["call_id"])
         # A call the context left unanswered cannot be followed by anything but its output.
         if resolved:
-            for item in earlier:
-                if item.get("type") == "function_call" and item["call_id"] not in answered:
-                    raise e.InvalidRequestError(e.NO_TOOL_OUTPUT.format(call_id=item["call_id"]), param="input")
+            for call_id in sorted(open_calls - answered):
+                raise e.InvalidRequestError(e.NO_TOOL_OUTPUT.format(call_id=call_id), param="input")
         return resolved
 
     def _referenced(self, p: Project, state: ResponsesState, item_id: str) -> dict[str, Any]:
@@ -164,7 +171,9 @@ class ResponsesOps(SurfaceOps):
         for item in record.inputs:
             if item["type"] == "function_call_output" and item["call_id"] in state.calls:
                 return state.calls[item["call_id"]]
-        text = next((t for t in map(it.user_text, reversed(record.context())) if t is not None), "")
+        earlier = record.parent.context() if record.parent is not None else record.prefix
+        found = (t for t in map(it.user_text, chain(reversed(record.inputs), reversed(earlier))) if t is not None)
+        text = next(found, "")
         return sc.pick(self.store, p, text, record.data)
 
     # -- progress -------------------------------------------------------------------------------------------
@@ -353,15 +362,12 @@ class ResponsesOps(SurfaceOps):
         p = self._project(project)
         state = self._state(p)
         req = pr.check_input_tokens(body)
-        earlier: list[dict[str, Any]] = []
-        if req.conversation_id is not None:
-            earlier = self.store.conversations.context_items(p.name, req.conversation_id)
+        _, base_tokens, calls, answered = self._conversation_context(p, req.conversation_id)
         parent = self._parent(state, req.previous_response_id)
         if parent is not None:
-            earlier = parent.context()
-        inputs = self._resolve(p, state, req.input, earlier)
-        texts = [req.fields["instructions"] or "", *(it.item_text(i) for i in [*earlier, *inputs])]
-        return sh.input_tokens(sum(engine.count_tokens(t) for t in texts))
+            base_tokens, calls, answered = _chain_totals(parent)
+        inputs = self._resolve(p, state, req.input, calls, answered)
+        return sh.input_tokens(engine.count_tokens(req.fields["instructions"] or "") + base_tokens + _tokens(inputs))
 
 
 def page_of(items: list[dict[str, Any]], limit: int, order: str, after: str | None) -> dict[str, Any]:
@@ -375,3 +381,18 @@ def page_of(items: list[dict[str, Any]], limit: int, order: str, after: str | No
         start = position + 1
     window = ordered[start : start + limit]
     return sh.list_page(window, start + limit < len(ordered))
+
+
+def _tokens(items: list[dict[str, Any]]) -> int:
+    return sum(engine.count_tokens(it.item_text(item)) for item in items)
+
+
+def _chain_totals(parent: ResponseRecord) -> tuple[int, set[str], set[str]]:
+    """A chained response's starting point: its parent's whole context in tokens (the parent's prompt minus its
+    own instructions, plus its output) and the function call ids called and answered in it."""
+    instructions = engine.count_tokens(parent.data["instructions"] or "")
+    tokens = max(0, parent.prompt_tokens - instructions) + _tokens(parent.data["output"])
+    context = parent.context()
+    calls = {i["call_id"] for i in context if i.get("type") == "function_call"}
+    answered = {i["call_id"] for i in context if i.get("type") == "function_call_output"}
+    return tokens, calls, answered

@@ -52,6 +52,7 @@ class Play:
         rec = self.record
         script = rec.script
         if script.miss is not None:
+            self.record_miss(script.miss)
             self._fail({"code": "server_error", "message": script.miss})
             return
         if script.queued_calls:

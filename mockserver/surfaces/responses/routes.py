@@ -17,8 +17,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from mockserver.core import errors as e
-from mockserver.core import wirejson
-from mockserver.surfaces.http import JSONResponse, json_body, query_params, surface_context
+from mockserver.surfaces.http import JSONResponse, invalid_url, json_body, query_params, sse_frame, surface_context
 from mockserver.surfaces.responses.ops import ResponseStream
 from mockserver.surfaces.responses.shapes import error_event_body
 
@@ -27,6 +26,17 @@ if TYPE_CHECKING:
 
 #: How often a live stream re-checks a background response that waits (``on_clock`` progress).
 POLL_SECONDS = 0.005
+
+
+#: Rate-limit headers real inference answers carry; constants, so answers stay deterministic (docs/responses.md).
+RATE_LIMIT_HEADERS = {
+    "x-ratelimit-limit-requests": "10000",
+    "x-ratelimit-remaining-requests": "9999",
+    "x-ratelimit-reset-requests": "6ms",
+    "x-ratelimit-limit-tokens": "30000000",
+    "x-ratelimit-remaining-tokens": "29999000",
+    "x-ratelimit-reset-tokens": "2ms",
+}
 
 
 def include_values(request: Request) -> list[str]:
@@ -39,7 +49,7 @@ def read_response(request: Request, data: dict[str, Any]) -> Response:
 
 
 def frame(event: dict[str, Any]) -> bytes:
-    return b"event: " + str(event["type"]).encode() + b"\ndata: " + wirejson.dumps(event) + b"\n\n"
+    return sse_frame(str(event["type"]), event)
 
 
 async def events(store: Store, project: str, ticket: ResponseStream) -> AsyncIterator[bytes]:
@@ -71,11 +81,11 @@ async def events(store: Store, project: str, ticket: ResponseStream) -> AsyncIte
         await asyncio.sleep(POLL_SECONDS)
 
 
-def sse(store: Store, project: str, ticket: ResponseStream) -> StreamingResponse:
+def sse(store: Store, project: str, ticket: ResponseStream, headers: dict[str, str] | None = None) -> StreamingResponse:
     return StreamingResponse(
         events(store, project, ticket),
         media_type="text/event-stream; charset=utf-8",
-        headers={"cache-control": "no-cache"},
+        headers={"cache-control": "no-cache", **(headers or {})},
     )
 
 
@@ -83,8 +93,10 @@ async def create(request: Request) -> Response:
     store, project = surface_context(request)
     body = await json_body(request)
     if body.get("stream") is True:
-        return sse(store, project, store.responses.create_stream(project, body))
-    return read_response(request, store.responses.create(project, body))
+        return sse(store, project, store.responses.create_stream(project, body), RATE_LIMIT_HEADERS)
+    answer = read_response(request, store.responses.create(project, body))
+    answer.headers.update(RATE_LIMIT_HEADERS)
+    return answer
 
 
 async def input_tokens(request: Request) -> Response:
@@ -140,4 +152,6 @@ routes = [
     Route("/v1/responses/{response_id}", delete, methods=["DELETE"]),
     Route("/v1/responses/{response_id}/cancel", cancel, methods=["POST"]),
     Route("/v1/responses/{response_id}/input_items", input_items, methods=["GET"]),
+    # Last: any other sub-path of a response (reference 6.1).
+    Route("/v1/responses/{response_id}/{rest:path}", invalid_url, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
 ]
