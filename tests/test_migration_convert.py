@@ -159,7 +159,7 @@ def test_a_converted_document_loads_and_keeps_the_other_sections(tmp_path: Any) 
     store = Store()
     store.set_baseline([load_scenario(str(path), cache=False).apply])
     conversation_id = conversation_id_for("thread_" + "T" * 24)
-    items = store.conversations.context_items("p", conversation_id)
+    items = store.conversations.list_items("p", conversation_id, {"order": "asc"})["data"]
     assert [(i["type"], i.get("role")) for i in items] == [
         ("message", "user"), ("function_call", None), ("function_call_output", None), ("message", "assistant"),
     ]  # fmt: skip

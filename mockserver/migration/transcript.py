@@ -4,10 +4,11 @@ A transcript keeps what a user of the app could see or what the app's logic depe
 tool calls with their arguments and the outputs the app fed back, the final answer, output tokens) and drops
 what necessarily differs between the two APIs (ids, timestamps, object layouts, where usage is reported).
 
-It is built from the project's stored objects, read through public operations (``store.assistants.export_state``,
-``store.conversations``, ``store.responses``), and from the journal (which API calls were made). Only threads,
-conversations and responses created or changed by the app count: seeded objects the app never touched are left
-out, so a scenario that seeds both a thread and a conversation does not make every comparison differ.
+It is built from the project's stored objects, read through the surfaces' public operations (their
+``export_state``: no endpoint lists threads, conversations or responses), and from the journal (which API
+calls were made). Only threads, conversations and responses created or changed by the app count: seeded
+objects the app never touched are left out, so a scenario that seeds both a thread and a conversation does not
+make every comparison differ.
 """
 
 from __future__ import annotations
@@ -173,22 +174,17 @@ def _thread_key(thread: dict[str, Any]) -> str:
     return json.dumps([[m["id"] for m in thread["messages"]], [r["run"]["id"] for r in thread["runs"]]])
 
 
-def _conversation_key(store: Store, project: str, conversation_id: str) -> str:
-    return json.dumps([item["id"] for item in _conversation_items(store, project, conversation_id)])
+def _conversation_key(conversation: dict[str, Any]) -> str:
+    return json.dumps([item["id"] for item in conversation["items"]])
 
 
 def snapshot(store: Store, project: str) -> Snapshot:
     threads = store.assistants.export_state(project)["threads"]
-    conversations = store.conversations.list_conversations(project)
     return Snapshot(
         threads={t["thread"]["id"]: _thread_key(t) for t in threads},
-        conversations={c["id"]: _conversation_key(store, project, c["id"]) for c in conversations},
-        responses=frozenset(r["response"]["id"] for r in store.responses.list_stored(project)),
+        conversations={c["id"]: _conversation_key(c) for c in store.conversations.export_state(project)},
+        responses=frozenset(r["id"] for r in store.responses.export_state(project)),
     )
-
-
-def _conversation_items(store: Store, project: str, conversation_id: str) -> list[dict[str, Any]]:
-    return store.conversations.context_items(project, conversation_id)
 
 
 @dataclass
@@ -227,22 +223,22 @@ def _assistants_part(store: Store, project: str, before: Snapshot, out: _Builder
 def _item_groups(store: Store, project: str, before: Snapshot) -> list[list[dict[str, Any]]]:
     """Each conversation the app changed, and each chain of stored responses outside conversations, as items."""
     groups: list[list[dict[str, Any]]] = []
-    for conversation in store.conversations.list_conversations(project):
-        if before.conversations.get(conversation["id"]) != _conversation_key(store, project, conversation["id"]):
-            groups.append(_conversation_items(store, project, conversation["id"]))
-    stored = [r for r in store.responses.list_stored(project) if r["response"]["id"] not in before.responses]
-    by_id = {r["response"]["id"]: r for r in stored}
-    parents = {r["response"].get("previous_response_id") for r in stored}
-    for record in stored:
-        response = record["response"]
+    for conversation in store.conversations.export_state(project):
+        if before.conversations.get(conversation["id"]) != _conversation_key(conversation):
+            groups.append(list(conversation["items"]))
+    # Stored responses with their own input items (``export_state``: no endpoint lists responses).
+    stored = [r for r in store.responses.export_state(project) if r["id"] not in before.responses]
+    by_id = {r["id"]: r for r in stored}
+    parents = {r.get("previous_response_id") for r in stored}
+    for response in stored:
         if response.get("conversation") or response["id"] in parents:
             continue  # in a conversation (listed above), or not the end of its chain
-        chain = [record]
-        while (parent := by_id.get(chain[-1]["response"].get("previous_response_id") or "")) is not None:
+        chain = [response]
+        while (parent := by_id.get(chain[-1].get("previous_response_id") or "")) is not None:
             chain.append(parent)
         items: list[dict[str, Any]] = []
         for link in reversed(chain):
-            items += link["input"] + link["response"]["output"]
+            items += list(link["input"]) + list(link["output"])
         groups.append(items)
     return groups
 
@@ -268,9 +264,9 @@ def _responses_part(store: Store, project: str, before: Snapshot, out: _Builder)
                 output = outputs.get(item["call_id"])
                 text = output if output is None or isinstance(output, str) else message_text(output)
                 out.tools.append(ToolEvent(item["name"], canonical_arguments(item["arguments"]), text))
-    for record in store.responses.list_stored(project):
-        usage = record["response"].get("usage")
-        if record["response"]["id"] not in before.responses and usage:
+    for response in store.responses.export_state(project):
+        usage = response.get("usage")
+        if response["id"] not in before.responses and usage:
             out.tokens.append(int(usage["output_tokens"]))
     return bool(groups)
 

@@ -227,11 +227,6 @@ class ConversationOps(SurfaceOps):
             self._append(p, record, items)
 
     @locked
-    def list_conversations(self, project: str) -> list[dict[str, Any]]:
-        """Every conversation, oldest first (read-only; no endpoint lists them: ``mockserver.migration`` does)."""
-        return [record.data for record in self._state(self._project(project)).conversations.values()]
-
-    @locked
     def find_item(self, project: str, item_id: str) -> dict[str, Any] | None:
         return self._state(self._project(project)).items.get(item_id)
 

@@ -343,15 +343,6 @@ class ResponsesOps(SurfaceOps):
         return sc.settings(self.store, self._project(project))
 
     @locked
-    def list_stored(self, project: str) -> list[dict[str, Any]]:
-        """Every stored response, oldest first, with its own input items: ``[{"response", "input"}]``.
-
-        Read-only; no endpoint lists responses, but ``mockserver.migration`` builds transcripts from them.
-        """
-        records = self._state(self._project(project)).responses.values()
-        return [{"response": record.data, "input": list(record.inputs)} for record in records]
-
-    @locked
     def find_item(self, project: str, item_id: str) -> dict[str, Any] | None:
         """An item of a stored response (input or output), for conversation ``item_reference`` inputs."""
         return self._state(self._project(project)).items.get(item_id)
