@@ -138,3 +138,25 @@ def test_a_scenario_carries_sunset_mode(tmp_path: Path) -> None:
     scenario.write_text(yaml.safe_dump({"version": 1, "faults": sunset_faults()}))
     with MockServer(scenario=str(scenario)) as server:
         check_retired(server)
+
+
+def test_migrate_in_a_subprocess_exits_cleanly(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    ok = subprocess.run(
+        [sys.executable, "-m", "mockserver", "migrate", str(DATA / "vcr_openai_cassette.yaml"), "-q"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert ok.returncode == 0, ok.stderr
+    assert yaml.safe_load(ok.stdout)["conversations"][0]["items"][0]["role"] == "user"
+    bad = tmp_path / "chat.yaml"
+    bad.write_text("format: mockserver-cassette\nversion: 1\ninteractions: []\n")
+    failed = subprocess.run(
+        [sys.executable, "-m", "mockserver", "migrate", str(bad)], capture_output=True, text=True, timeout=60
+    )
+    assert failed.returncode == 1
+    assert failed.stderr == (
+        f"mockserver migrate: {bad}: not an Assistants API cassette: no /v1/assistants or /v1/threads calls "
+        "(it records nothing)\n"
+    )
