@@ -18,7 +18,10 @@ from mockserver.surfaces import SURFACES
 if TYPE_CHECKING:
     from mockserver.surfaces.assistants.ops import AssistantsOps
     from mockserver.surfaces.conversations.ops import ConversationOps
+    from mockserver.surfaces.files.ops import FilesOps
+    from mockserver.surfaces.models.ops import ModelsOps
     from mockserver.surfaces.responses.ops import ResponsesOps
+    from mockserver.surfaces.vector_stores.restore import VectorStoresOps
 
 
 class Store(ProjectStore):
@@ -30,6 +33,9 @@ class Store(ProjectStore):
     faults: FaultOps
     # One typed line per surface, for editors and mypy; the registry is what creates them.
     assistants: AssistantsOps
+    files: FilesOps
+    vector_stores: VectorStoresOps
+    models: ModelsOps
     conversations: ConversationOps
     responses: ResponsesOps
 

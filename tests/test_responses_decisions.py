@@ -211,3 +211,90 @@ def test_conversation_items_keep_insertion_order_when_the_clock_moves_back(api: 
     api.post(f"/v1/conversations/{conversation}/items", json={"items": [{"role": "user", "content": "second"}]})
     listed = api.get(f"/v1/conversations/{conversation}/items?order=asc").json()["data"]
     assert [i["content"][0]["text"] for i in listed] == ["first", "second"]
+
+
+#: Rows of reference section 6.2, checked word for word (message, param, code).
+WORDING = [
+    ({"model": None}, "Invalid type for 'model': expected a string, but got an object instead.", "model",
+     "invalid_type"),
+    ({"model": 7}, "Invalid type for 'model': expected a string, but got an integer instead.", "model", "invalid_type"),
+    ({"model": ""}, "The requested model '' does not exist.", "model", "model_not_found"),
+    ({"messages": []}, "Unsupported parameter: 'messages'. In the Responses API, this parameter has moved to 'input'. "
+     "Try again with the new parameter. See the API documentation for more information: "
+     "https://platform.openai.com/docs/api-reference/responses/create.", None, "unsupported_parameter"),
+    ({"input": None}, "Invalid type for 'input': expected a string, but got an object instead.", "input",
+     "invalid_type"),
+    ({"input": 7}, "Invalid type for 'input': expected one of a string or array of input items, but got an integer "
+     "instead.", "input", "invalid_type"),
+    ({"input": [None]}, "Invalid type for 'input[0]': expected an input item, but got null instead.", "input[0]",
+     "invalid_type"),
+    ({"input": [{"role": "user"}]}, "Missing required parameter: 'input[0].content'.", "input[0].content",
+     "missing_required_parameter"),
+    ({"input": [{"role": "user", "content": "x", "bogus": 1}]}, "Unknown parameter: 'input[0].bogus'.",
+     "input[0].bogus", "unknown_parameter"),
+    ({"input": [{"role": "user", "content": [{"type": "output_text", "text": "x"}]}]}, "Invalid value: 'output_text'. "
+     "Supported values are: 'input_text', 'input_image', 'input_file', 'scoped_content', and 'input_audio'.",
+     "input[0].content[0]", "invalid_value"),
+    ({"input": [{"role": "assistant", "content": [{"type": "input_text", "text": "x"}]}]}, "Invalid value: "
+     "'input_text'. Supported values are: 'output_text' and 'refusal'.", "input[0].content[0]", "invalid_value"),
+    ({"input": [{"role": "user", "content": [{"type": "input_text"}]}]}, "Missing required parameter: "
+     "'input[0].content[0].text'.", "input[0].content[0].text", "missing_required_parameter"),
+    ({"tools": "x"}, "Invalid type for 'tools': expected an array of tools, but got a string instead.", "tools",
+     "invalid_type"),
+    ({"tools": [{"type": "function", "function": {"name": "f"}}]}, "Missing required parameter: 'tools[0].name'.",
+     "tools[0].name", "missing_required_parameter"),
+    ({"tool_choice": "bogus"}, "Invalid value: 'bogus'. Supported values are: 'none', 'auto', and 'required'.",
+     "tool_choice", "invalid_value"),
+    ({"tool_choice": {"type": "function"}}, "Missing required parameter: 'tool_choice.name'.", "tool_choice.name",
+     "missing_required_parameter"),
+    ({"tool_choice": 7}, "Invalid type for 'tool_choice': expected one of an object or 'none', 'auto', or 'required', "
+     "but got an integer instead.", "tool_choice", "invalid_type"),
+    ({"text": {"format": {"type": "bogus"}}}, "Invalid value: 'bogus'. Supported values are: 'json_object', 'text', "
+     "and 'json_schema'.", "text.format.type", "invalid_value"),
+    ({"text": {"format": {"type": "json_schema", "schema": {}}}}, "Missing required parameter: 'text.format.name'.",
+     "text.format.name", "missing_required_parameter"),
+    ({"include": ["bogus.thing"]}, "Invalid value: 'bogus.thing'. Supported values are: 'file_search_call.results', "
+     "'web_search_call.results', 'web_search_call.action.sources', 'message.input_image.image_url', "
+     "'computer_call_output.output.image_url', 'code_interpreter_call.outputs', 'reasoning.encrypted_content', and "
+     "'message.output_text.logprobs'.", "include[0]", "invalid_value"),
+    ({"max_output_tokens": 15}, "Invalid 'max_output_tokens': integer below minimum value. Expected a value >= 16, "
+     "but got 15 instead.", "max_output_tokens", "integer_below_min_value"),
+    ({"max_tool_calls": 0}, "Invalid 'max_tool_calls': integer below minimum value. Expected a value >= 1, but got 0 "
+     "instead.", "max_tool_calls", "integer_below_min_value"),
+    ({"temperature": "hot"}, "Invalid type for 'temperature': expected a decimal, but got a string instead.",
+     "temperature", "invalid_type"),
+    ({"metadata": {str(i): "v" for i in range(17)}}, "Invalid 'metadata': too many properties. Expected an object "
+     "with at most 16 properties, but got an object with 17 properties instead.", "metadata",
+     "object_above_max_properties"),
+    ({"metadata": "x"}, "Invalid type for 'metadata': expected a metadata object, but got a string instead.",
+     "metadata", "invalid_type"),
+    ({"store": "yes"}, "Invalid type for 'store': expected a boolean, but got a string instead.", "store",
+     "invalid_type"),
+    ({"instructions": {}}, "Invalid type for 'instructions': expected a string, but got an object instead.",
+     "instructions", "invalid_type"),
+    ({"stream_options": {"include_usage": True}}, "Unknown parameter: 'stream_options.include_usage'.",
+     "stream_options.include_usage", "unknown_parameter"),
+    ({"service_tier": "bogus"}, "Invalid value: 'bogus'. Supported values are: 'auto', 'default', 'fast', 'flex', "
+     "and 'priority'.", "service_tier", "invalid_value"),
+    ({"previous_response_id": "gen-123"}, "Invalid 'previous_response_id': 'gen-123'. Expected an ID that begins "
+     "with 'resp'.", "previous_response_id", "invalid_id_prefix"),
+    ({"previous_response_id": "@results.ress"}, "Invalid 'previous_response_id': '@results.ress'. Expected an ID "
+     "that contains letters, numbers, underscores, or dashes, but this value contained additional characters.",
+     "previous_response_id", "invalid_value"),
+    ({"conversation": "50370640246"}, "Invalid 'conversation': '50370640246'. Expected an ID that begins with "
+     "'conv'.", "conversation", "invalid_value"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "message", "param", "code"), WORDING)
+def test_reference_wording(api: TestClient, body: dict[str, Any], message: str, param: str, code: str) -> None:
+    answer = api.post("/v1/responses", json={"model": "m", "input": "hi", **body})
+    assert answer.status_code == 400
+    assert error(answer) == {"message": message, "type": "invalid_request_error", "param": param, "code": code}
+
+
+def test_conversation_update_with_null_metadata_clears_it(api: TestClient) -> None:
+    conversation = api.post("/v1/conversations", json={"metadata": {"a": "b"}}).json()["id"]
+    assert api.post(f"/v1/conversations/{conversation}", json={"metadata": None}).json()["metadata"] == {}
+    missing = api.post(f"/v1/conversations/{conversation}", json={})
+    assert error(missing)["message"] == "Missing required parameter: 'metadata'."

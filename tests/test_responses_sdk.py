@@ -283,3 +283,24 @@ def test_async_client_covers_every_endpoint_and_helper(fresh_server: MockServer,
             await async_sdk.close()
 
     asyncio.run(flow())
+
+
+def test_file_search_searches_the_request_vector_stores(fresh_server: MockServer, sdk: Any) -> None:
+    uploaded = sdk.files.create(file=("refunds.txt", b"Refunds are issued within 14 days."), purpose="assistants")
+    store = sdk.vector_stores.create(name="policies", file_ids=[uploaded.id])
+    fresh_server.add_rule(
+        match={"contains": "refund"},
+        reply={"tool_calls": [{"type": "file_search", "queries": ["refunds"]}]},
+        then="Within 14 days.",
+    )
+    tools = [{"type": "file_search", "vector_store_ids": [store.id]}]
+    response = sdk.responses.create(
+        model="gpt-4o", input="refund policy?", tools=tools, include=["file_search_call.results"]
+    )
+    call, answer = response.output
+    assert call.type == "file_search_call" and call.queries == ["refunds"]
+    assert call.results[0].file_id == uploaded.id and call.results[0].filename == "refunds.txt"
+    assert "14 days" in call.results[0].text
+    assert answer.content[0].text == "Within 14 days."
+    hidden = sdk.responses.create(model="gpt-4o", input="refund again", tools=tools)
+    assert hidden.output[0].results is None

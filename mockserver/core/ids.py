@@ -34,7 +34,11 @@ KINDS: dict[str, IdFormat] = {
     "run": IdFormat("run_"),
     "step": IdFormat("step_"),
     "call": IdFormat("call_"),
-    "vector_store": IdFormat("vs_"),
+    "vector_store": IdFormat("vs_", 32, "hex"),  # the first 8 hex are created_at (surfaces/vector_stores/ops.py)
+    "vector_store_file_batch": IdFormat("vsfb_", 32, "hex"),
+    "file": IdFormat("file-", 22),
+    "upload": IdFormat("upload_"),
+    "upload_part": IdFormat("part_"),
     # Responses and Conversations (docs/responses.md, "Ids"): lowercase hex, 50 long (48 for conversations).
     "response": IdFormat("resp_", 50, "hex"),
     "conversation": IdFormat("conv_", 48, "hex"),
@@ -93,7 +97,10 @@ class IdFactory:
         self._counters[kind] = n
         digest = hashlib.sha256(f"{self._salt}{kind}\x00{n}".encode()).digest()
         if form.alphabet == "hex":
-            return form.prefix + (digest + hashlib.sha256(digest).digest()).hex()[: form.length]
+            # One digest gives 64 hex digits; a second (a hash of the first) extends longer forms.
+            if form.length > 64:
+                digest += hashlib.sha256(digest).digest()
+            return form.prefix + digest.hex()[: form.length]
         return form.prefix + _base62(digest, form.length)
 
     def request_id(self) -> str:

@@ -10,8 +10,15 @@ says how to add a surface.
 from __future__ import annotations
 
 from mockserver.core.surface import Surface
-from mockserver.surfaces import assistants, conversations, responses
+from mockserver.surfaces import assistants, conversations, files, models, responses, vector_stores
 
-SURFACES: tuple[Surface, ...] = (assistants.SURFACE, conversations.SURFACE, responses.SURFACE)
+SURFACES: tuple[Surface, ...] = (
+    files.SURFACE,
+    vector_stores.SURFACE,
+    models.SURFACE,
+    assistants.SURFACE,
+    conversations.SURFACE,
+    responses.SURFACE,
+)
 
 __all__ = ["SURFACES", "Surface"]

@@ -232,23 +232,29 @@ class ResponsesOps(SurfaceOps):
             self.store.conversations.append_items(p.name, conversation["id"], [*record.inputs, *record.data["output"]])
 
     def _file_search(self, p: Project, stores: list[str], queries: list[str], limit: int) -> list[dict[str, Any]]:
-        """Hook for unscripted file_search results: a ``vector_stores`` surface with a public
-        ``search(project, vector_store_id, query, max_num_results)`` answers them; without one there are none."""
-        search = getattr(getattr(self.store, "vector_stores", None), "search", None)
+        """Unscripted file_search results: the request's vector stores searched through the vector_stores
+        surface's public ``search_results`` (best first), shown in the Responses form."""
+        search = getattr(getattr(self.store, "vector_stores", None), "search_results", None)
         if search is None:
             return []
-        found: list[dict[str, Any]] = []
-        for store_id in stores:
-            for query in queries:
-                found.extend(search(p.name, store_id, query, limit))
-        return found[:limit]
+        found: list[dict[str, Any]] = search(p.name, stores, queries, max_num_results=limit)
+        return [
+            {
+                "attributes": r.get("attributes") or {},
+                "file_id": r["file_id"],
+                "filename": r["filename"],
+                "score": r["score"],
+                "text": "\n".join(str(part.get("text", "")) for part in r.get("content", [])),
+            }
+            for r in found
+        ]
 
     # -- public operations ----------------------------------------------------------------------------------
 
     @locked
     def create(self, project: str, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /v1/responses`` without ``stream``: the response (``queued`` in background)."""
-        return sh.with_billing(self._create(self._project(project), body).data)
+        return self._create(self._project(project), body).data
 
     @locked
     def create_stream(self, project: str, body: dict[str, Any]) -> ResponseStream:
@@ -269,7 +275,7 @@ class ResponsesOps(SurfaceOps):
         record = self._record(p, response_id)
         it.check_include(include or [])
         self._read(p, record)
-        return sh.with_billing(record.data)
+        return record.data
 
     @locked
     def stream_from(self, project: str, response_id: str, starting_after: int | None) -> ResponseStream:
@@ -311,7 +317,7 @@ class ResponsesOps(SurfaceOps):
         if record.status in sh.ACTIVE_STATUSES:
             record.pending = False
             record.update(status="cancelled")
-        return sh.with_billing(record.data)
+        return record.data
 
     @locked
     def list_input_items(

@@ -134,7 +134,7 @@ def restore(p: Project, state: ResponsesState, entry: Any) -> dict[str, Any]:
         raise e.InvalidRequestError(
             e.CONTROL_BAD_FIELD.format(param="input", reason="references must be resolved"), param="input"
         )
-    record = ResponseRecord(data=data, inputs=inputs)
+    record = ResponseRecord(data=sh.with_billing(data), inputs=inputs)
     calls = _engine(record, engine, state)
     it.assign_ids(inputs, p.ids.new)
     state.responses[response_id] = record

@@ -270,7 +270,8 @@ class Play:
             results = call["results"]
             if results is None:
                 tool = next(t for t in rec.data["tools"] if t.get("type") == "file_search")
-                results = self.file_search(tool["vector_store_ids"], call["queries"], tool["max_num_results"])
+                queries = call["queries"] or [rec.script.prompt_text]
+                results = self.file_search(tool["vector_store_ids"], queries, tool["max_num_results"])
             shown = results if "file_search_call.results" in include else None
             opening = sh.file_search_call(item_id, call["queries"], None, "in_progress")
             item = sh.file_search_call(item_id, call["queries"], shown, "completed")
@@ -320,6 +321,7 @@ class Play:
             **changes,
         )
         rec.emit(f"response.{status}", response=data)
+        rec.data = sh.with_billing(data)
 
     def _fail(self, error: dict[str, str]) -> None:
         """``error`` (nested, so the SDK raises APIError) then ``response.failed`` (reference 5.6)."""
@@ -332,6 +334,7 @@ class Play:
             service_tier=sh.terminal_service_tier(rec.requested_tier),
         )
         rec.emit("response.failed", response=data)
+        rec.data = sh.with_billing(data)
 
 
 def _output_text(text: str, annotations: list[dict[str, Any]]) -> dict[str, Any]:

@@ -72,8 +72,9 @@ def terminal_service_tier(requested: str | None) -> str:
 
 
 def with_billing(data: dict[str, Any]) -> dict[str, Any]:
-    """JSON bodies of finished responses carry ``billing`` right after ``background``; stream events do not."""
-    if data["status"] not in TERMINAL_STATUSES or data["status"] == "cancelled":
+    """A finished response as stored and read: ``billing`` right after ``background`` (its stream events, emitted
+    before this is stored, have none)."""
+    if data["status"] not in TERMINAL_STATUSES or data["status"] == "cancelled" or "billing" in data:
         return data
     out: dict[str, Any] = {}
     for key, value in data.items():

@@ -47,6 +47,7 @@ class RunTurns(AssistantsBase):
             text, incomplete = text[: limit * engine.replies.CHARS_PER_TOKEN], "max_completion_tokens"
         # Annotations of a partial reply refer to text that was cut off.
         annotations = [a for a in turn.get("annotations", []) if a["end_index"] <= len(text)]
+        images, annotations = self._builtin_context(rs, annotations)
         now = state.clock.now()
         message_id = state.ids.new("message")
         step = self._new_step(state, rs, {"type": "message_creation", "message_creation": {"message_id": message_id}})
@@ -58,7 +59,7 @@ class RunTurns(AssistantsBase):
             {
                 "id": message_id,
                 "role": "assistant",
-                "content": [models.refusal_block(text) if refusal else models.text_block(text, annotations)],
+                "content": [*images, models.refusal_block(text) if refusal else models.text_block(text, annotations)],
                 "attachments": [],
                 "metadata": {},
                 "assistant_id": rs.data["assistant_id"],
@@ -74,21 +75,28 @@ class RunTurns(AssistantsBase):
         opening["incomplete_details"] = None
         rs.emit("thread.message.created", opening)
         rs.emit("thread.message.in_progress", opening)
+        for index, image in enumerate(images):  # images the run made come first (builtin.py)
+            rs.emit("thread.message.delta", models.message_delta(message_id, [{"index": index, **image}]))
         size = self._run_settings(state)["chunk_size"]
+        pieces: list[dict[str, Any]]
         if refusal:
-            deltas = [{"index": 0, "type": "refusal", "refusal": piece} for piece in engine.chunk(text, size)]
+            pieces = [{"type": "refusal", "refusal": piece} for piece in engine.chunk(text, size)]
         else:
-            deltas = [
-                {"index": 0, "type": "text", "text": block} for block in engine.text_deltas(text, annotations, size)
-            ]
-        for delta in deltas:
-            rs.emit("thread.message.delta", models.message_delta(message_id, [delta]))
+            pieces = [{"type": "text", "text": block} for block in engine.text_deltas(text, annotations, size)]
+        for piece in pieces:
+            rs.emit("thread.message.delta", models.message_delta(message_id, [{"index": len(images), **piece}]))
         rs.emit("thread.message.incomplete" if incomplete else "thread.message.completed", final)
         usage = models.usage(prompt, engine.count_tokens(text))
         done = {**step, "status": "completed", "completed_at": now, "expires_at": None, "usage": usage}
         rs.put_step(done)
         rs.emit("thread.run.step.completed", done)
         return incomplete
+
+    def _builtin_context(
+        self, rs: RunState, annotations: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Images to show before the text, and annotations with placeholders resolved (builtin.py)."""
+        return [], annotations
 
     def _call_tools(self, state: Project, rs: RunState, calls: list[dict[str, Any]], prompt: int) -> dict[str, Any]:
         """A tool_calls step left in progress until outputs arrive; returns the run's ``required_action``."""
