@@ -50,6 +50,8 @@ KINDS: dict[str, IdFormat] = {
     "file_search_call": IdFormat("fs_", 50, "hex"),
     "code_interpreter_call": IdFormat("ci_", 50, "hex"),
     "container": IdFormat("cntr_", 48, "hex"),
+    "chat_completion": IdFormat("chatcmpl-", 29),
+    "moderation": IdFormat("modr-", 32, "hex"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}

@@ -10,7 +10,17 @@ says how to add a surface.
 from __future__ import annotations
 
 from mockserver.core.surface import Surface
-from mockserver.surfaces import assistants, conversations, files, models, responses, vector_stores
+from mockserver.surfaces import (
+    assistants,
+    chat,
+    conversations,
+    embeddings,
+    files,
+    models,
+    moderations,
+    responses,
+    vector_stores,
+)
 
 SURFACES: tuple[Surface, ...] = (
     files.SURFACE,
@@ -19,6 +29,9 @@ SURFACES: tuple[Surface, ...] = (
     assistants.SURFACE,
     conversations.SURFACE,
     responses.SURFACE,
+    chat.SURFACE,
+    embeddings.SURFACE,
+    moderations.SURFACE,
 )
 
 __all__ = ["SURFACES", "Surface"]
