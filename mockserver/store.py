@@ -39,11 +39,11 @@ class Store(ProjectStore):
     files: FilesOps
     vector_stores: VectorStoresOps
     models: ModelsOps
-    conversations: ConversationOps
-    responses: ResponsesOps
     chat: ChatOps
     embeddings: EmbeddingsOps
     moderations: ModerationsOps
+    conversations: ConversationOps
+    responses: ResponsesOps
 
     def __init__(self, *, seed: str = "", clock_start: int = DEFAULT_EPOCH) -> None:
         super().__init__(seed=seed, clock_start=clock_start, states={s.name: s.state for s in SURFACES})

@@ -39,6 +39,8 @@ KINDS: dict[str, IdFormat] = {
     "file": IdFormat("file-", 22),
     "upload": IdFormat("upload_"),
     "upload_part": IdFormat("part_"),
+    "chat_completion": IdFormat("chatcmpl-", 29),
+    "moderation": IdFormat("modr-", 32, "hex"),
     # Responses and Conversations (docs/responses.md, "Ids"): lowercase hex, 50 long (48 for conversations).
     "response": IdFormat("resp_", 50, "hex"),
     "conversation": IdFormat("conv_", 48, "hex"),
@@ -50,8 +52,6 @@ KINDS: dict[str, IdFormat] = {
     "file_search_call": IdFormat("fs_", 50, "hex"),
     "code_interpreter_call": IdFormat("ci_", 50, "hex"),
     "container": IdFormat("cntr_", 48, "hex"),
-    "chat_completion": IdFormat("chatcmpl-", 29),
-    "moderation": IdFormat("modr-", 32, "hex"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}
