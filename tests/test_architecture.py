@@ -21,6 +21,7 @@ LAYERS = [
     ("scenarios",),
     ("control", "store"),
     ("replay",),
+    ("migration",),
     ("app", "azure"),
     ("server", "remote"),
     ("pytest_plugin", "cli", "__main__"),

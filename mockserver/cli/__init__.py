@@ -9,13 +9,14 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from mockserver.cli import replay, scenario, serve
+from mockserver.cli import migrate, replay, scenario, serve
 
 #: (register(subparsers)) for each subcommand module; each sets ``func`` on its parser.
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     serve.register,
     scenario.register,
     replay.register,
+    migrate.register,
 ]
 
 

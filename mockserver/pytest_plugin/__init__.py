@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from mockserver.server import MockServer
 
 __all__ = ["MARKER", "MockServerFixture", "NetworkGuardError", "fixture_options", "marker_options"]
+#: Hooks and fixtures of the migration tools (docs/migration.md), registered with this plugin.
+pytest_plugins = ["mockserver.pytest_plugin.migration"]
 
 #: Names this module may be registered under: the ``pytest11`` entry point and its import path.
 _PLUGIN_NAMES = ("mockserver", __name__)
