@@ -84,7 +84,8 @@ def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
     if fixture is not None and (item.get_closest_marker(SUNSET_MARK) or _flag(item.config, "mockserver_sunset")):
         from mockserver.migration.sunset import sunset_faults
 
-        fixture.server.add_faults(sunset_faults(), project=fixture.project)
+        faults: Any = sunset_faults()  # plain dicts of the Fault shape (mockserver.types)
+        fixture.server.add_faults(faults, project=fixture.project)
     return result
 
 
