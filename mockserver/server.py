@@ -217,17 +217,25 @@ class MockServer:
         return self.url + "/v1"
 
     def client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> openai.OpenAI:
-        """An ``openai.OpenAI`` bound to this server, retries off (``openai`` is imported only here)."""
+        """An ``openai.OpenAI`` bound to this server, retries off (``openai`` is imported only here).
+
+        Its HTTP client skips loading the CA bundle (~20-60 ms per client, most of a test's cost) since the server
+        speaks plain HTTP on loopback; pass ``http_client=`` to choose your own.
+        """
         import openai
 
         kwargs.setdefault("max_retries", 0)
+        if "http_client" not in kwargs:
+            kwargs["http_client"] = openai.DefaultHttpxClient(verify=False)
         return openai.OpenAI(api_key=api_key, base_url=self.base_url, **kwargs)
 
     def async_client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> openai.AsyncOpenAI:
-        """An ``openai.AsyncOpenAI`` bound to this server, retries off."""
+        """An ``openai.AsyncOpenAI`` bound to this server, retries off, no CA bundle loaded (see :meth:`client`)."""
         import openai
 
         kwargs.setdefault("max_retries", 0)
+        if "http_client" not in kwargs:
+            kwargs["http_client"] = openai.DefaultAsyncHttpxClient(verify=False)
         return openai.AsyncOpenAI(api_key=api_key, base_url=self.base_url, **kwargs)
 
     # -- state --------------------------------------------------------------------------------------------
