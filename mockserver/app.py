@@ -20,8 +20,10 @@ from mockserver.config import ServerConfig
 from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
 from mockserver.control.plane import CONTROL_ROUTES
+from mockserver.control.security import GuardMiddleware, log_safe
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
+from mockserver.core.secrets import seal
 from mockserver.store import Store
 from mockserver.surfaces import SURFACES
 from mockserver.surfaces.http import error_response
@@ -112,7 +114,9 @@ class ApiMiddleware:
         is_control = path.startswith(CONTROL_PREFIX)
         project, key = project_of(scope)
         scope["mockserver.project"] = project
-        if is_control:  # own ids: a control call must not create a project or shift a project's request ids
+        early = None if is_control else self._early_error(scope, key)
+        # Own ids for control calls and refused requests: they must not create a project or shift its request ids.
+        if is_control or early is not None:
             self._control_requests += 1
             request_id = f"req_{self._control_requests:032x}"
         else:
@@ -177,7 +181,6 @@ class ApiMiddleware:
             await send(message)
 
         try:
-            early = None if is_control else self._early_error(scope, key)
             fault = (
                 None
                 if is_control or early is not None
@@ -214,8 +217,8 @@ class ApiMiddleware:
                 query = scope.get("query_string", b"").decode("latin-1")
                 access_log.info(
                     '%s:%s "%s %s%s" %s %s %s',
-                    client[0], client[1], scope["method"], path, "?" + query if query else "", status, project or "-",
-                    request_id,
+                    client[0], client[1], scope["method"], log_safe(path), "?" + log_safe(query) if query else "",
+                    status, log_safe(seal(project)) or "-", request_id,
                 )  # fmt: skip
 
     def _early_error(self, scope: Scope, key: str | None) -> e.MockError | None:
@@ -256,6 +259,7 @@ def create_app(
     app.state.journal = journal
     app.state.errors = errors
     app.add_middleware(ApiMiddleware, store=store, config=config, journal=journal, errors=errors)
+    app.add_middleware(GuardMiddleware, config=config)  # outermost: Host, control token, refused writes
     if inner is not None:
         app.user_middleware.append(Middleware(inner))  # appended = innermost, after ApiMiddleware
     return app

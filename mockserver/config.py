@@ -24,3 +24,8 @@ class ServerConfig:
     state_file: str | None = None
     #: Seconds between checks for unsaved changes to the state file (0: save only on demand and at stop).
     save_interval: float = 1.0
+    #: The address the server is bound to (set by ``MockServer``). On a loopback bind, requests must address a
+    #: loopback Host (DNS rebinding); None (an app served in process) skips the check. See control/security.py.
+    bind_host: str | None = None
+    #: When set, every control-plane request must carry it in ``X-Mockserver-Token``.
+    control_token: str | None = None

@@ -6,7 +6,9 @@ in the caller (uvicorn itself would ``sys.exit`` inside its thread).
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import secrets
 import socket
 import threading
 import time
@@ -21,6 +23,7 @@ from mockserver.app import ServerErrors, create_app
 from mockserver.config import DEFAULT_API_KEY, ServerConfig
 from mockserver.control.journal import Journal, JournalEntry
 from mockserver.control.persistence import StateFile
+from mockserver.control.security import is_loopback
 from mockserver.core.ids import DEFAULT_EPOCH
 from mockserver.remote import connect
 from mockserver.replay import ReplayController
@@ -79,7 +82,13 @@ class MockServer:
         replay_timing: str = "immediate",
     ) -> None:
         self.host = host
-        self.config = config or ServerConfig()
+        # A copy that knows the bind address (the Host check, control/security.py); off loopback the control plane
+        # always needs a token: the given one, else a fresh one (``server.control_token``, printed by the CLI).
+        self.config = dataclasses.replace(config or ServerConfig(), bind_host=host)
+        if self.config.control_token is None and not is_loopback(host):
+            self.config.control_token = secrets.token_urlsafe(24)
+        #: What control-plane requests must send as ``X-Mockserver-Token`` (None: no token needed).
+        self.control_token = self.config.control_token
         self.fixtures_dir = fixtures_dir
         self._baseline = list(baseline or [])
         #: The scenarios every project starts from (after ``baseline``); names resolve against ``fixtures_dir``.

@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
+from mockserver.core.secrets import seal
 from mockserver.store import Store
 
 KEY = "sk-ctl"
@@ -46,7 +47,7 @@ def test_reset_one_project_or_all(client: TestClient) -> None:
     _thread(client, "sk-b")
     assert client.post("/__mock__/reset?project=sk-a").json() == {"ok": True, "project": "sk-a"}
     assert [r["project"] for r in client.get("/__mock__/requests").json()["data"]] == ["sk-b"]
-    assert client.get("/__mock__/state").json()["projects"].keys() == {"sk-b"}
+    assert client.get("/__mock__/state").json()["projects"].keys() == {seal("sk-b")}
     client.post("/__mock__/reset")
     assert client.get("/__mock__/state").json()["projects"] == {}
 
@@ -56,10 +57,10 @@ def test_export_and_import_round_trip_keeps_ids_and_counters(client: TestClient)
     exported = client.get("/__mock__/state").json()
     assert exported["format"] == "mockserver-state"
     one = client.get("/__mock__/state", headers={"Authorization": f"Bearer {KEY}"}).json()
-    assert one == exported["projects"][KEY]
+    assert one == exported["projects"][seal(KEY)]
     next_id = _thread(client)["id"]
     client.post("/__mock__/reset")
-    assert client.post("/__mock__/state", json=exported).json() == {"ok": True, "projects": [KEY]}
+    assert client.post("/__mock__/state", json=exported).json() == {"ok": True, "projects": [seal(KEY)]}
     assert client.get(f"/v1/threads/{thread['id']}", headers=API).status_code == 200
     assert _thread(client)["id"] == next_id  # the ID sequence continues where the export left it
     client.post("/__mock__/reset")

@@ -8,7 +8,18 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.core import jsonlimits
+from mockserver.core.secrets import mask_authorization
+
 DEFAULT_JOURNAL_LIMIT = 10_000
+
+
+#: Headers whose values are credentials: the journal keeps them masked (docs/stub.md, "Security").
+_SECRET_HEADERS = {b"authorization", b"api-key", b"x-api-key", b"x-mockserver-token", b"cookie"}
+
+
+def _masked(name: bytes, value: str) -> str:
+    return mask_authorization(value) if name in _SECRET_HEADERS else value
 
 
 @dataclass
@@ -43,7 +54,11 @@ class JournalEntry:
         if not self._parsed:
             self._parsed = True
             try:
-                self._body = json.loads(self.raw_body) if self.raw_body else None
+                self._body = (
+                    json.loads(self.raw_body, parse_constant=jsonlimits.refuse_constant) if self.raw_body else None
+                )
+                if jsonlimits.needs_check(self.raw_body) and jsonlimits.value_problem(self._body, None):
+                    raise ValueError("cannot be served back as JSON")  # a lone surrogate: keep the text
             except (ValueError, RecursionError):  # not JSON, or nested too deep to parse: keep the text
                 self._body = self.raw_body.decode("utf-8", "replace")
         return self._body
@@ -93,6 +108,11 @@ class Journal:
             return self._next_index
 
     def record(self, **fields: Any) -> JournalEntry:
+        raw = fields.get("raw_headers")
+        if raw and any(k in _SECRET_HEADERS for k, _ in raw):  # never keep a credential, even in memory
+            fields["raw_headers"] = [
+                (k, _masked(k, v.decode("latin-1")).encode("latin-1") if k in _SECRET_HEADERS else v) for k, v in raw
+            ]
         with self._lock:
             entry = JournalEntry(index=self._next_index, **fields)
             self._next_index += 1

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from mockserver.control import persistence
 from mockserver.core import errors as e
 from mockserver.core.ids import MAX_TIMESTAMP
+from mockserver.core.secrets import seal
 from mockserver.store import Store
 from mockserver.surfaces.http import JSONResponse, json_body
 
@@ -126,7 +127,7 @@ async def export_state(request: Request) -> Response:
 
 async def import_state(request: Request) -> Response:
     store, project = control_target(request)
-    body = await json_body(request)
+    body = await json_body(request, max_depth=None)
     mark_changed(request)
     if project is not None:
         persistence.import_one(store, project, body)
@@ -137,7 +138,7 @@ async def import_state(request: Request) -> Response:
 async def load_scenario(request: Request) -> Response:
     """Apply a scenario (``name``/``path`` of a file, or an inline ``document``) to a project, or as the baseline."""
     store, project = control_target(request)
-    body = await json_body(request)
+    body = await json_body(request, max_depth=None)
     scenario = _scenario_from(body)
     mark_changed(request)
     with persistence.all_or_nothing(store):  # a scenario refused half-way must not leave half of it behind
@@ -183,7 +184,7 @@ async def get_clock(request: Request) -> Response:
     store, project = control_target(request)
     if project is not None:
         return JSONResponse({"project": project, "now": store.now(project)})
-    return JSONResponse({"projects": {name: store.now(name) for name in store.project_names()}})
+    return JSONResponse({"projects": {seal(name): store.now(name) for name in store.project_names()}})
 
 
 async def set_clock(request: Request) -> Response:
@@ -209,7 +210,7 @@ async def set_clock(request: Request) -> Response:
             result = {name: store.advance_clock(name, seconds) for name in names}
     if project is not None:
         return JSONResponse({"project": project, "now": result[project]})
-    return JSONResponse({"projects": result})
+    return JSONResponse({"projects": {seal(name): now for name, now in result.items()}})
 
 
 async def add_faults(request: Request) -> Response:

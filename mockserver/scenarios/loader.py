@@ -55,7 +55,11 @@ def resolve(
         for option in options:
             if option not in tried:
                 tried.append(option)
-            if option.is_file():
+            try:
+                found = option.is_file()
+            except OSError:  # e.g. a name longer than the file system allows: simply not there
+                found = False
+            if found:
                 return option
     looked = ", ".join(str(p) for p in tried)
     raise ScenarioError([Problem(str(name_or_path), "", f"scenario not found (looked for: {looked})")])

@@ -1,0 +1,106 @@
+"""Issue 12: what a request may store must be servable and reloadable (surrogates, NaN, depth), and other limits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.app import create_app
+from mockserver.control.journal import Journal
+from mockserver.control.persistence import StateFile, export_all, import_all
+from mockserver.core import errors as e
+from mockserver.store import Store
+
+API = {"Authorization": "Bearer sk-limits", "OpenAI-Beta": "assistants=v2", "Content-Type": "application/json"}
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(Store())) as c:
+        yield c
+
+
+def _thread(client: TestClient) -> str:
+    response = client.post("/v1/threads", headers=API, json={})
+    assert response.status_code == 200
+    return str(response.json()["id"])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"role": "user", "content": "x\\ud800"}',
+        b'{"role": "user", "content": "x", "metadata": {"k\\udfff": "v"}}',
+        b'{"role": "user", "content": "x", "metadata": {"a": NaN}}',
+        b'{"role": "user", "content": [{"type": "text", "text": "x"}], "metadata": {"a": Infinity}}',
+        b" \n ",
+    ],
+)
+def test_a_body_that_cannot_be_served_back_is_refused_and_stores_nothing(client: TestClient, raw: bytes) -> None:
+    thread = _thread(client)
+    response = client.post(f"/v1/threads/{thread}/messages", headers=API, content=raw)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["message"].startswith("We could not parse the JSON body")
+    assert client.get(f"/v1/threads/{thread}/messages", headers=API).json()["data"] == []
+    assert client.get("/__mock__/state").status_code == 200
+    assert client.get("/__mock__/requests").status_code == 200
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object"}
+    for _ in range(levels):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return schema
+
+
+def test_one_depth_rule_what_a_request_stores_always_reloads(client: TestClient) -> None:
+    def create(levels: int) -> Any:
+        tool = {"type": "function", "function": {"name": "f", "parameters": _nested(levels)}}
+        return client.post("/v1/assistants", headers=API, json={"model": "gpt-4o", "tools": [tool]})
+
+    refused = create(100)
+    assert refused.status_code == 400 and "nested more than 64 levels" in refused.json()["error"]["message"]
+    # The deepest accepted body, stored, exported and imported again (the server accepts its own export).
+    deepest = 64 - 5  # body -> tools -> tool -> function -> parameters, then two levels per nesting step
+    accepted = create(deepest // 2)
+    assert accepted.status_code == 200, accepted.text
+    exported = client.get("/__mock__/state").json()
+    assert client.post("/__mock__/state", json=exported).status_code == 200
+    assert client.get("/__mock__/state").json() == exported
+
+
+def test_a_state_file_with_a_surrogate_or_nan_is_refused_at_load(tmp_path: Path) -> None:
+    store = Store()
+    store.assistants.create_thread("p", {"metadata": {"k": "v"}})
+    document = export_all(store)
+    text = json.dumps(document).replace('"v"', '"\\ud800"')
+    with pytest.raises(e.MockError, match="lone surrogate"):
+        import_all(Store(), json.loads(text))
+    target = tmp_path / "state.json"
+    target.write_text(json.dumps(document).replace('"v"', "NaN"))
+    from mockserver.control.persistence import StateFileError
+
+    with pytest.raises(StateFileError, match="NaN"):
+        StateFile(target, Store(), Journal()).load()
+
+
+def test_an_unknown_top_level_key_in_a_state_document_is_refused() -> None:
+    document = {**export_all(Store()), "extra": 1}
+    with pytest.raises(e.InvalidRequestError, match="extra"):
+        import_all(Store(), document)
+
+
+def test_a_scenario_name_longer_than_a_file_name_is_a_404_like_not_found(client: TestClient) -> None:
+    response = client.post("/__mock__/scenario", json={"name": "a" * 300})
+    assert response.status_code == 400 and "not found" in response.json()["error"]["message"]
+
+
+def test_an_encoded_slash_in_a_path_segment_is_not_a_slash(client: TestClient) -> None:
+    thread = _thread(client)
+    response = client.get(f"/v1/threads%2F{thread}", headers=API)
+    assert response.status_code == 404
