@@ -86,7 +86,9 @@ class MockServer:
         # always needs a token: the given one, else a fresh one (``server.control_token``, printed by the CLI).
         self.config = dataclasses.replace(config or ServerConfig(), bind_host=host)
         if self.config.control_token is None and not is_loopback(host):
-            self.config.control_token = secrets.token_urlsafe(24)
+            self.config.control_token = self.config.api_key or secrets.token_urlsafe(24)
+        elif self.config.control_token is None and self.config.api_key is not None:
+            self.config.control_token = self.config.api_key  # --api-key protects the journal's contents too
         #: What control-plane requests must send as ``X-Mockserver-Token`` (None: no token needed).
         self.control_token = self.config.control_token
         self.fixtures_dir = fixtures_dir
@@ -114,6 +116,7 @@ class MockServer:
             else None
         )
         self.app.state.state_file = self.state_file
+        self.app.state.fixtures_dir = fixtures_dir  # the only place control-plane scenario names resolve in
         self._requested_port = port
         self._log_level = log_level
         self._access_log = access_log
@@ -181,9 +184,11 @@ class MockServer:
         if self._thread is not None:
             self._thread.join(STOP_TIMEOUT)
         self._cleanup()
-        if self.state_file is not None:
-            self.state_file.stop()  # final save, after the last request was answered
-        self.replay.close()  # write out any recording still pending
+        try:
+            if self.state_file is not None:
+                self.state_file.stop()  # final save, after the last request was answered; raises if it failed
+        finally:
+            self.replay.close()  # write out any recording still pending
 
     def _replay_layer(self, app: Any) -> Any:
         """The ASGI layer serving this server's cassettes, inside the API middleware."""

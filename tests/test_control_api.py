@@ -46,7 +46,7 @@ def test_reset_one_project_or_all(client: TestClient) -> None:
     _thread(client, "sk-a")
     _thread(client, "sk-b")
     assert client.post("/__mock__/reset?project=sk-a").json() == {"ok": True, "project": "sk-a"}
-    assert [r["project"] for r in client.get("/__mock__/requests").json()["data"]] == ["sk-b"]
+    assert [r["project"] for r in client.get("/__mock__/requests").json()["data"]] == [seal("sk-b")]
     assert client.get("/__mock__/state").json()["projects"].keys() == {seal("sk-b")}
     client.post("/__mock__/reset")
     assert client.get("/__mock__/state").json()["projects"] == {}
@@ -139,7 +139,7 @@ def test_faults_endpoints(client: TestClient) -> None:
     assert "x-should-retry" not in response.headers
     assert client.post("/v1/threads", json={}, headers=API).status_code == 200
     listed = client.get("/__mock__/faults").json()["data"]
-    assert [(f["project"], f["fired"]) for f in listed] == [(KEY, 0), (None, 1)]
+    assert [(f["project"], f["fired"]) for f in listed] == [(seal(KEY), 0), (None, 1)]
     assert client.get(f"/__mock__/faults?project={KEY}").json()["data"] == listed
     assert client.delete(f"/__mock__/faults?project={KEY}").json()["removed"] == 1
     assert client.delete("/__mock__/faults").json()["removed"] == 1

@@ -119,9 +119,9 @@ def test_clock_over_http(stub: StubProcess, remote: RemoteServer) -> None:
 
 def test_faults_over_http(remote: RemoteServer) -> None:
     added = remote.add_faults([{"path": "/v1/threads", "status": 429, "times": 1}], project=KEY)
-    assert added[0]["project"] == KEY and added[0]["remaining"] == 1
+    assert added[0]["project"] == seal(KEY) and added[0]["remaining"] == 1
     remote.add_fault(status=500, probability=0.1)
-    assert [f["project"] for f in remote.faults()] == [KEY, None]
+    assert [f["project"] for f in remote.faults()] == [seal(KEY), None]
     assert remote.clear_faults(project=KEY) == 1
     assert remote.clear_faults() == 1
     with pytest.raises(RemoteError) as info:

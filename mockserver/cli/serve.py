@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -17,6 +18,8 @@ from typing import Any
 from mockserver.config import ServerConfig
 from mockserver.control.journal import DEFAULT_JOURNAL_LIMIT
 from mockserver.control.persistence import StateFileError
+from mockserver.control.security import TOKEN_ENV
+from mockserver.core.errors import StateSaveError
 from mockserver.replay import ReplayConfigError
 from mockserver.scenarios import ScenarioError
 from mockserver.server import MockServer, ServerStartError
@@ -31,6 +34,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     net.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: loopback only)")
     net.add_argument("--port", type=int, default=8000, help="port to bind; 0 picks a free one (default 8000)")
     net.add_argument("--api-key", help="accept only this bearer key; others get the real 401 invalid_api_key")
+    net.add_argument(
+        "--control-token",
+        default=os.environ.get(TOKEN_ENV) or None,
+        help=f"token control-plane requests must send as X-Mockserver-Token (env {TOKEN_ENV}); default: none on "
+        "loopback, the --api-key if given, else a random one printed at start",
+    )
     net.add_argument("--max-body-bytes", type=int, default=ServerConfig.max_body_bytes, help="larger bodies get 413")
     state = parser.add_argument_group("state")
     state.add_argument("--seed", default="", help="seed mixed into every generated id")
@@ -65,6 +74,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         journal_limit=args.journal_limit,
         state_file=args.state_file,
         save_interval=args.save_interval,
+        control_token=args.control_token,
     )
 
 
@@ -107,6 +117,9 @@ def run(args: argparse.Namespace) -> int:
     except (ServerStartError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, StateFileError) else 1
+    if server.control_token is not None and server.control_token != args.control_token:
+        where = "the --api-key" if server.control_token == args.api_key else server.control_token
+        print(f"mockserver: control plane token (send as X-Mockserver-Token): {where}", file=sys.stderr, flush=True)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -118,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         stop.wait()
     finally:
-        server.stop()
+        try:
+            server.stop()
+        except StateSaveError as exc:  # the final save failed: say so plainly, and do not claim a clean stop
+            print(f"mockserver: stopped WITHOUT saving: {exc.message}", file=sys.stderr, flush=True)
+            return 3
     print("mockserver stopped", flush=True)
     return 0

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core import jsonlimits
-from mockserver.core.secrets import mask_authorization
+from mockserver.core.secrets import mask_authorization, seal
 
 DEFAULT_JOURNAL_LIMIT = 10_000
 
@@ -72,7 +72,7 @@ class JournalEntry:
             "headers": dict(self.headers),
             "body": self.body,
             "status": self.status,
-            "project": self.project,
+            "project": seal(self.project),  # a key-named project is shown sealed (core/secrets.py)
             "request_id": self.request_id,
             "unknown_route": self.unknown_route,
         }

@@ -91,9 +91,9 @@ class GuardMiddleware:
             shown = scope["raw_path"].decode("latin-1")
             return e.NotFoundError(e.UNKNOWN_URL.format(method=method, path=shown), code="unknown_url")
         state_file = getattr(getattr(scope.get("app"), "state", None), "state_file", None)
-        failing = state_file is not None and state_file.failing
+        failing: str | None = None if state_file is None else state_file.failing
         if failing and method not in _READS and path not in _ALLOWED_WHILE_FAILING:
-            return e.StateSaveError(state_file.failing)
+            return e.StateSaveError(failing)
         return None
 
     def _check_control(self, method: str, host: str, headers: dict[bytes, bytes]) -> e.MockError | None:
