@@ -246,7 +246,7 @@ def create_app(
     the cassette replay layer uses it.
     """
     config = config or ServerConfig()
-    journal = journal or Journal(config.journal_limit)
+    journal = journal or Journal(config.journal_limit, body_bytes=config.journal_body_bytes)
     errors = errors or ServerErrors()
     app = Starlette(
         routes=[*(route for surface in SURFACES for route in surface.routes()), *CONTROL_ROUTES],

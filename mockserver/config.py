@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockserver.control.journal import DEFAULT_JOURNAL_LIMIT
+from mockserver.control.journal import DEFAULT_JOURNAL_BODY_BYTES, DEFAULT_JOURNAL_LIMIT
 
 #: The bearer key clients use when none is given (the fixtures' default key, hence their state partition).
 DEFAULT_API_KEY = "sk-mockserver"
@@ -20,6 +20,8 @@ class ServerConfig:
     max_body_bytes: int = 16 * 1024 * 1024
     #: How many requests the journal keeps (oldest dropped first).
     journal_limit: int = DEFAULT_JOURNAL_LIMIT
+    #: A journaled request body is cut to this many bytes, with a marker (all bodies together: 64 MiB at most).
+    journal_body_bytes: int = DEFAULT_JOURNAL_BODY_BYTES
     #: Where state is kept across restarts (None: in memory only). See docs/stub.md.
     state_file: str | None = None
     #: Seconds between checks for unsaved changes to the state file (0: save only on demand and at stop).

@@ -100,7 +100,7 @@ class MockServer:
         self.store = Store(seed=seed, clock_start=clock_start)
         if self._baseline or self.scenarios:
             self.store.set_baseline([*self._baseline, *(s.apply for s in self.scenarios)])
-        self.journal = Journal(self.config.journal_limit)
+        self.journal = Journal(self.config.journal_limit, body_bytes=self.config.journal_body_bytes)
         self.errors = ServerErrors()
         #: Cassettes attached to this server (``cassette=`` attaches one for every project); see ``docs/replay.md``.
         self.replay = ReplayController()

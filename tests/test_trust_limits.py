@@ -104,3 +104,15 @@ def test_an_encoded_slash_in_a_path_segment_is_not_a_slash(client: TestClient) -
     thread = _thread(client)
     response = client.get(f"/v1/threads%2F{thread}", headers=API)
     assert response.status_code == 404
+
+
+def test_the_journal_is_bounded_in_bytes_with_a_marker() -> None:
+    journal = Journal(100, body_bytes=10, total_bytes=25)
+    for n in range(5):
+        journal.record(
+            method="POST", path="/v1/x", query="", raw_headers=[], raw_body=b'{"k": "' + b"x" * 100 + b'"}',
+            status=400, project="p", request_id=f"r{n}",
+        )  # fmt: skip
+    kept = journal.entries()
+    assert [e.request_id for e in kept] == ["r3", "r4"]  # 10 bytes each, at most 25 in all
+    assert kept[0].body_truncated == 109 and kept[0].to_dict()["body"].endswith("...[truncated: 109 bytes]")

@@ -63,6 +63,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     logs = parser.add_argument_group("logging")
     logs.add_argument("--log-level", default="info", choices=LOG_LEVELS, help="stderr log level (default info)")
     logs.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
+    logs.add_argument(
+        "--journal-body-bytes",
+        type=int,
+        default=ServerConfig.journal_body_bytes,
+        help="journaled request bodies are cut to this many bytes, with a marker (default 64 KiB)",
+    )
     logs.add_argument("--journal-limit", type=int, default=DEFAULT_JOURNAL_LIMIT, help="requests kept in the journal")
     parser.set_defaults(func=run)
 
@@ -72,6 +78,7 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         api_key=args.api_key,
         max_body_bytes=args.max_body_bytes,
         journal_limit=args.journal_limit,
+        journal_body_bytes=args.journal_body_bytes,
         state_file=args.state_file,
         save_interval=args.save_interval,
         control_token=args.control_token,

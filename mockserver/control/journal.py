@@ -12,6 +12,11 @@ from mockserver.core import jsonlimits
 from mockserver.core.secrets import mask_authorization, seal
 
 DEFAULT_JOURNAL_LIMIT = 10_000
+#: A kept request body is cut to this many bytes (``body_truncated`` then holds the original size): the journal is
+#: for assertions on what clients sent, and an 8 MiB upload repeated must not grow the server by gigabytes.
+DEFAULT_JOURNAL_BODY_BYTES = 64 * 1024
+#: All kept bodies together: beyond this, the oldest entries are dropped even under the count limit.
+DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
 
 
 #: Headers whose values are credentials: the journal keeps them masked (docs/stub.md, "Security").
@@ -38,6 +43,8 @@ class JournalEntry:
     request_id: str
     #: True when no route matched (a typo in the client or an endpoint the fake lacks).
     unknown_route: bool = False
+    #: The body's real size when only its first ``body_bytes`` were kept (None: kept whole).
+    body_truncated: int | None = None
     _body: Any = field(default=None, repr=False)
     _parsed: bool = field(default=False, repr=False)
     _headers: dict[str, str] | None = field(default=None, repr=False)
@@ -53,6 +60,9 @@ class JournalEntry:
     def body(self) -> Any:
         if not self._parsed:
             self._parsed = True
+            if self.body_truncated is not None:  # a prefix is not JSON: the text, and a marker saying so
+                self._body = self.raw_body.decode("utf-8", "replace") + f"...[truncated: {self.body_truncated} bytes]"
+                return self._body
             try:
                 self._body = (
                     json.loads(self.raw_body, parse_constant=jsonlimits.refuse_constant) if self.raw_body else None
@@ -75,6 +85,7 @@ class JournalEntry:
             "project": seal(self.project),  # a key-named project is shown sealed (core/secrets.py)
             "request_id": self.request_id,
             "unknown_route": self.unknown_route,
+            "body_truncated": self.body_truncated,
         }
 
     def matches(
@@ -98,8 +109,17 @@ class JournalEntry:
 class Journal:
     """Thread-safe, bounded (oldest entries drop first); indices keep growing so a reader can mark a point."""
 
-    def __init__(self, limit: int = DEFAULT_JOURNAL_LIMIT) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=max(1, limit))
+    def __init__(
+        self,
+        limit: int = DEFAULT_JOURNAL_LIMIT,
+        *,
+        body_bytes: int = DEFAULT_JOURNAL_BODY_BYTES,
+        total_bytes: int = DEFAULT_JOURNAL_BYTES,
+    ) -> None:
+        self._entries: deque[JournalEntry] = deque()
+        self._limit = max(1, limit)
+        self.body_bytes, self.total_bytes = body_bytes, total_bytes
+        self._bytes = 0  # kept body bytes
         self._next_index = 0
         self._lock = threading.Lock()
 
@@ -113,10 +133,16 @@ class Journal:
             fields["raw_headers"] = [
                 (k, _masked(k, v.decode("latin-1")).encode("latin-1") if k in _SECRET_HEADERS else v) for k, v in raw
             ]
+        body: bytes = fields.get("raw_body", b"")
+        if len(body) > self.body_bytes:
+            fields["raw_body"], fields["body_truncated"] = body[: self.body_bytes], len(body)
         with self._lock:
             entry = JournalEntry(index=self._next_index, **fields)
             self._next_index += 1
             self._entries.append(entry)
+            self._bytes += len(entry.raw_body)
+            while len(self._entries) > self._limit or (self._bytes > self.total_bytes and len(self._entries) > 1):
+                self._bytes -= len(self._entries.popleft().raw_body)
             return entry
 
     def entries(self, *, since: int = 0, **filters: Any) -> list[JournalEntry]:
@@ -132,3 +158,4 @@ class Journal:
                 kept = [e for e in self._entries if e.project != project]
                 self._entries.clear()
                 self._entries.extend(kept)
+            self._bytes = sum(len(e.raw_body) for e in self._entries)
