@@ -80,7 +80,9 @@ async def _render_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if exc.status_code == 405:
-        return error_response(e.MethodNotAllowedError(e.INVALID_METHOD.format(method=request.method, path=path)))
+        allow = dict(exc.headers or {})  # Starlette's "Allow": RFC 9110 requires it on a 405
+        message = e.INVALID_METHOD.format(method=request.method, path=path)
+        return error_response(e.MethodNotAllowedError(message, headers=allow))
     request.scope["mockserver.unknown_route"] = True
     return error_response(e.NotFoundError(e.UNKNOWN_URL.format(method=request.method, path=path), code="unknown_url"))
 

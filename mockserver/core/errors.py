@@ -48,6 +48,12 @@ INVALID_JSON_VALUE = (
     "We could not parse the JSON body of your request: {reason}. The OpenAI API expects a JSON payload of valid "
     "Unicode text with finite numbers."
 )
+INVALID_URL = "Invalid '{param}'. Expected a valid URL, but got a value with an invalid format."
+FILE_SEARCH_ONE_OF = (
+    "Invalid '{param}': expected exactly one of 'vector_store_ids' (existing vector stores) or 'vector_stores' "
+    "(vector stores to create)."
+)
+CHUNK_OVERLAP_TOO_BIG = "Invalid '{param}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens."
 UNKNOWN_URL = (
     "Unknown request URL: {method} {path}. Please check the URL for typos, or see the docs at "
     "https://platform.openai.com/docs/api-reference/."

@@ -246,7 +246,7 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
             where = f"tool_outputs[{i}]"
             v.expect_object(item, where)
             v.reject_unknown(item, ("tool_call_id", "output"))
-            call_id = v.expect_string(item.get("tool_call_id"), f"{where}.tool_call_id", nullable=True)
+            call_id = v.expect_string(v.require(item, "tool_call_id", where), f"{where}.tool_call_id")
             output = v.expect_string(item.get("output"), f"{where}.output", nullable=True)
             outputs[call_id or ""] = output or ""
         self._settle_runs(state, thread)

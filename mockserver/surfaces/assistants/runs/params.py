@@ -108,7 +108,8 @@ def response_format(value: Any, param: str = "response_format") -> Any:
     v.reject_unknown(schema, ("name", "description", "schema", "strict"))
     v.expect_string(v.require(schema, "name", where), f"{where}.name", max_length=64)
     v.expect_string(schema.get("description"), f"{where}.description", nullable=True)
-    v.expect_object(schema.get("schema"), f"{where}.schema", nullable=True)
+    if "schema" in schema:  # optional, but not nullable (the reference's JSON Schema object)
+        v.expect_object(schema["schema"], f"{where}.schema")
     v.expect_bool(schema.get("strict"), f"{where}.strict", nullable=True)
     return {"type": "json_schema", "json_schema": dict(schema)}
 
