@@ -156,7 +156,10 @@ def test_api_key_body_limit_journal_limit_and_clean_sigint(tmp_path: Path) -> No
         assert big.value.status_code == 413
         for _ in range(5):
             client.beta.threads.create()
-        assert len(RemoteServer(stub.url).requests()) == 3
+        with pytest.raises(RemoteError) as refused:  # --api-key protects the journal too
+            RemoteServer(stub.url).requests()
+        assert refused.value.status == 401
+        assert len(RemoteServer(stub.url, token="sk-right-key-0001").requests()) == 3
         code, out = stub.stop(signal.SIGINT)
     assert code == 0 and "mockserver stopped" in out
 

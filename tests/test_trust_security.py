@@ -163,3 +163,51 @@ def test_a_rejected_request_allocates_nothing() -> None:
         bad = {**API, "Authorization": f"Bearer sk-wrong-{n}"}
         assert client.post("/v1/threads", headers=bad, json={}).status_code == 401
     assert store.project_names() == []
+
+
+@pytest.mark.parametrize("path", ["/v1/../secret", "/v1/%2e%2e/secret", "/v1/threads/%2E%2E/%2e%2e/secret"])
+def test_the_recording_proxy_never_leaves_v1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    from mockserver.replay import UPSTREAM_KEY_ENV
+
+    seen: list[str] = []
+
+    class Upstream(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    monkeypatch.setenv(UPSTREAM_KEY_ENV, "sk-real-upstream-key-0000")
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    Thread(target=upstream.serve_forever, daemon=True).start()
+    cassette = tmp_path / "c.yaml"
+    try:
+        base = f"http://127.0.0.1:{upstream.server_address[1]}/api/v1"
+        with MockServer(cassette=cassette, record_mode="all", upstream=base) as recorder:
+            conn = http.client.HTTPConnection("127.0.0.1", recorder.port, timeout=10)
+            conn.request("POST", path, "{}", {"Authorization": "Bearer sk-dummy", "Content-Type": "application/json"})
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            assert response.status == 404
+            conn = http.client.HTTPConnection("127.0.0.1", recorder.port, timeout=10)
+            conn.putrequest("POST", "/v1/threads", skip_host=True)
+            conn.putheader("Host", "attacker.example")
+            conn.putheader("Content-Length", "0")
+            conn.endheaders()
+            assert conn.getresponse().status == 403  # no relaying for another Host either
+            conn.close()
+    finally:
+        upstream.shutdown()
+        upstream.server_close()
+    assert seen == []
+    assert not cassette.exists() or "secret" not in cassette.read_text()
