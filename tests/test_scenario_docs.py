@@ -50,3 +50,11 @@ def test_readme_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     (code,) = _blocks(_readme_section(), "python")
     exec(compile(code, "README.md", "exec"), {})
+
+
+def test_the_editor_schema_file_is_the_full_generated_schema() -> None:
+    from mockserver.scenarios.reference import SCHEMA_FILE, schema_text
+
+    assert (ROOT / SCHEMA_FILE).read_text(encoding="utf-8") == schema_text(), (
+        "stale: run python -m mockserver.scenarios.reference docs/scenarios.md"
+    )

@@ -13,21 +13,18 @@ from typing import Any
 
 from mockserver.scenarios.validate import schema
 
-START = "<!-- reference:start (generated from mockserver/scenarios/schema.json; do not edit by hand) -->"
+START = "<!-- reference:start (generated from the scenario JSON Schema; do not edit by hand) -->"
 END = "<!-- reference:end -->"
 
-#: (heading, JSON pointer into the schema) of every object the reference describes, in reading order.
-SECTIONS = [
-    ("Document (top level)", ""),
-    ("Assistant (`assistants[]`)", "$defs/assistant"),
-    ("Thread (`threads[]`)", "$defs/thread"),
-    ("Message (`threads[].messages[]`)", "$defs/message"),
-    ("Content part (`content[]`)", "$defs/content_part"),
-    ("Run (`threads[].runs[]`)", "$defs/run"),
-    ("Run step (`threads[].runs[].steps[]`)", "$defs/step"),
-    ("Engine state (`threads[].runs[].engine`)", "$defs/engine"),
-    ("ID counters (`id_counters`)", "properties/id_counters"),
-]
+#: Where the full schema (document-wide part plus every surface's sections) is written for editors.
+SCHEMA_FILE = "docs/scenario.schema.json"
+
+
+def sections() -> list[tuple[str, str]]:
+    """(heading, JSON pointer into the schema) of every object the reference describes, in reading order: the
+    document, then every object definition that has a ``title`` (surfaces' in registry order), then counters."""
+    titled = [(node["title"], f"$defs/{name}") for name, node in schema()["$defs"].items() if "title" in node]
+    return [("Document (top level)", ""), *titled, ("ID counters (`id_counters`)", "properties/id_counters")]
 
 
 def _node(pointer: str) -> dict[str, Any]:
@@ -41,7 +38,7 @@ def _type(node: dict[str, Any]) -> str:
     if "$ref" in node:
         name: str = node["$ref"].rsplit("/", 1)[-1]
         target = schema()["$defs"][name]
-        if name in ("assistant", "thread", "message", "content_part", "run", "step", "engine"):
+        if "title" in target:
             return name.replace("_", " ")
         return _type(target)
     if "const" in node:
@@ -76,7 +73,7 @@ def _constraints(node: dict[str, Any]) -> str:
 
 def render() -> str:
     lines = [START, ""]
-    for heading, pointer in SECTIONS:
+    for heading, pointer in sections():
         node = _node(pointer)
         lines += [f"### {heading}", ""]
         if node.get("description"):
@@ -98,15 +95,23 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def schema_text() -> str:
+    return json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
+
+
 def update(path: Path) -> bool:
-    """Rewrite the generated part of ``path``; True if it changed."""
+    """Rewrite the generated part of ``path`` and the schema file beside it; True if either changed."""
+    schema_path = path.parent / Path(SCHEMA_FILE).name
+    old_schema = schema_path.read_text(encoding="utf-8") if schema_path.exists() else ""
+    if old_schema != schema_text():
+        schema_path.write_text(schema_text(), encoding="utf-8")
     text = path.read_text(encoding="utf-8")
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     new = head + render() + tail
     if new != text:
         path.write_text(new, encoding="utf-8")
-    return new != text
+    return new != text or old_schema != schema_text()
 
 
 if __name__ == "__main__":  # pragma: no cover
