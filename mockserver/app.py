@@ -12,7 +12,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -206,6 +206,8 @@ class ApiMiddleware:
             pass
         except ConnectionResetError:  # a drop fault without a socket to close: let the caller see it
             raise
+        except ClientDisconnect:  # the client left mid-body: its event (499, nginx's word), not a bug of ours
+            status, started = 499, True
         except Exception as exc:  # a bug in the fake: answer like the real API's 500, and remember it
             self.errors.add(scope["method"], path, exc)
             if not started:

@@ -29,5 +29,9 @@ class ServerConfig:
     #: The address the server is bound to (set by ``MockServer``). On a loopback bind, requests must address a
     #: loopback Host (DNS rebinding); None (an app served in process) skips the check. See control/security.py.
     bind_host: str | None = None
+    #: Seconds a connection may stay silent while the server waits for its request (headers or body).
+    read_timeout: float = 30.0
+    #: Open connections (and requests in flight) beyond which new ones get a 503 and are closed.
+    max_connections: int = 1000
     #: When set, every control-plane request must carry it in ``X-Mockserver-Token``.
     control_token: str | None = None

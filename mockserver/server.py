@@ -6,6 +6,7 @@ in the caller (uvicorn itself would ``sys.exit`` inside its thread).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import secrets
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
+import h11
 import uvicorn
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
@@ -40,13 +42,20 @@ class ServerStartError(RuntimeError):
 
 
 class _TransportProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
-    """uvicorn's HTTP protocol, also putting the connection's transport in the scope.
+    """uvicorn's HTTP protocol, also putting the connection's transport in the scope, with a read deadline.
 
     ASGI has no way to close a connection without answering; injected ``drop`` and stream-cut faults need one.
+    The deadline: while the server waits for a client's bytes (request headers, or a body being sent) and none
+    arrive for ``read_timeout`` seconds, the connection is closed. Without it partial headers, stalled bodies and
+    silent connections are held forever (thousands of them exhaust file descriptors). Time the server spends
+    answering (a long stream, a latency fault) never counts.
     """
+
+    read_timeout: float = 30.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
         inner: Any = getattr(self, "app")  # noqa: B009 (mypy cannot type the base class attribute)
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -54,6 +63,32 @@ class _TransportProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
             await inner(scope, receive, send)
 
         self.app = app
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = self.loop.call_later(self.read_timeout, self._expire)
+
+    def _expire(self) -> None:
+        if self.transport.is_closing():
+            return
+        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):  # waiting for the client, which sent nothing
+            self.transport.close()
+        else:
+            self._arm()
 
 
 class MockServer:
@@ -156,8 +191,9 @@ class MockServer:
             loop="asyncio",
             lifespan="off",
             ws="none",
-            http=_TransportProtocol,
+            http=type("_Protocol", (_TransportProtocol,), {"read_timeout": self.config.read_timeout}),
             timeout_graceful_shutdown=2,
+            limit_concurrency=self.config.max_connections,  # beyond: 503 and close, never fd exhaustion
             server_header=False,
         )
         self._server = uvicorn.Server(config)

@@ -116,3 +116,52 @@ def test_the_journal_is_bounded_in_bytes_with_a_marker() -> None:
     kept = journal.entries()
     assert [e.request_id for e in kept] == ["r3", "r4"]  # 10 bytes each, at most 25 in all
     assert kept[0].body_truncated == 109 and kept[0].to_dict()["body"].endswith("...[truncated: 109 bytes]")
+
+
+def _closed_by_server(sock: Any) -> bool:
+    sock.settimeout(30)
+    try:
+        return sock.recv(65536) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_silent_partial_headers_and_stalled_bodies_are_closed_and_a_stall_is_no_server_error() -> None:
+    import socket
+
+    from mockserver import MockServer
+    from mockserver.config import ServerConfig
+
+    with MockServer(config=ServerConfig(read_timeout=0.2)) as server:
+        with socket.create_connection(("127.0.0.1", server.port)) as idle:
+            assert _closed_by_server(idle)
+        with socket.create_connection(("127.0.0.1", server.port)) as partial:
+            partial.sendall(b"POST /v1/threads HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            assert _closed_by_server(partial)
+        with socket.create_connection(("127.0.0.1", server.port)) as stalled:
+            head = b"POST /v1/threads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-x\r\n"
+            stalled.sendall(head + b"OpenAI-Beta: assistants=v2\r\nContent-Length: 100\r\n\r\n{")
+            answer = b""
+            stalled.settimeout(30)
+            while chunk := stalled.recv(65536):
+                answer += chunk
+        assert server.errors.items == []  # a client that leaves mid-body is its event, not a bug in the fake
+        assert [e.status for e in server.requests()] == [499]
+
+
+def test_connections_beyond_the_cap_get_a_503() -> None:
+    import socket
+
+    from mockserver import MockServer
+    from mockserver.config import ServerConfig
+
+    with MockServer(config=ServerConfig(max_connections=2)) as server:
+        held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(2)]
+        try:
+            with socket.create_connection(("127.0.0.1", server.port)) as extra:
+                extra.sendall(b"GET /__mock__/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                extra.settimeout(30)
+                assert extra.recv(65536).startswith(b"HTTP/1.1 503")
+        finally:
+            for sock in held:
+                sock.close()

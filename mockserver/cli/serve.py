@@ -40,6 +40,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=f"token control-plane requests must send as X-Mockserver-Token (env {TOKEN_ENV}); default: none on "
         "loopback, the --api-key if given, else a random one printed at start",
     )
+    net.add_argument(
+        "--read-timeout", type=float, default=ServerConfig.read_timeout,
+        help="seconds a connection may send nothing while its request is awaited (default 30)",
+    )  # fmt: skip
+    net.add_argument(
+        "--max-connections", type=int, default=ServerConfig.max_connections,
+        help="open connections beyond which new ones get a 503 (default 1000)",
+    )  # fmt: skip
     net.add_argument("--max-body-bytes", type=int, default=ServerConfig.max_body_bytes, help="larger bodies get 413")
     state = parser.add_argument_group("state")
     state.add_argument("--seed", default="", help="seed mixed into every generated id")
@@ -82,6 +90,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         state_file=args.state_file,
         save_interval=args.save_interval,
         control_token=args.control_token,
+        read_timeout=args.read_timeout,
+        max_connections=args.max_connections,
     )
 
 
