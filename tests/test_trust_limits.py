@@ -165,3 +165,32 @@ def test_connections_beyond_the_cap_get_a_503() -> None:
         finally:
             for sock in held:
                 sock.close()
+
+
+BOMB = """format: mockserver-cassette
+version: 1
+a: &a ["x","x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]
+interactions:
+  - request: {method: POST, path: /v1/threads, body: *f}
+    response: {status: 200, body: {}}
+"""
+
+
+def test_a_cassette_alias_bomb_is_flagged_by_lint_and_refused_by_load_and_import(tmp_path: Path) -> None:
+    from mockserver.replay import load_interactions
+    from mockserver.replay.cassette import CassetteError
+    from mockserver.replay.lint import lint_file
+    from mockserver.replay.vcr import import_vcr
+
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(BOMB)
+    assert any("aliases expand" in str(finding) for finding in lint_file(bomb))
+    with pytest.raises(CassetteError, match="aliases expand"):
+        load_interactions(bomb)
+    with pytest.raises(CassetteError, match="aliases expand"):
+        import_vcr(bomb, tmp_path / "out.yaml")
