@@ -26,6 +26,8 @@ class ServerConfig:
     state_file: str | None = None
     #: Seconds between checks for unsaved changes to the state file (0: save only on demand and at stop).
     save_interval: float = 1.0
+    #: ``"interval"`` (periodic saves) or ``"sync"``: every write is on disk before it is acknowledged.
+    save_mode: str = "interval"
     #: The address the server is bound to (set by ``MockServer``). On a loopback bind, requests must address a
     #: loopback Host (DNS rebinding); None (an app served in process) skips the check. See control/security.py.
     bind_host: str | None = None

@@ -150,6 +150,8 @@ class MockServer:
             if self.config.state_file
             else None
         )
+        if self.state_file is not None:
+            self.state_file.sync = self.config.save_mode == "sync"
         self.app.state.state_file = self.state_file
         self.app.state.fixtures_dir = fixtures_dir  # the only place control-plane scenario names resolve in
         self._requested_port = port

@@ -163,3 +163,13 @@ def test_kill_9_under_concurrent_writers_keeps_the_documented_bound(tmp_path: Pa
 
 def test_state_save_error_is_a_503() -> None:
     assert e.StateSaveError("x").status == 503
+
+
+def test_sync_mode_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    with StubProcess("--state-file", str(path), "--save-interval", "sync", "--no-access-log") as stub:
+        acked = [_call(stub.port, "POST", "/v1/threads", {})[1]["id"] for _ in range(5)]
+        assert RemoteServer(stub.url).health()["state_file"]["mode"] == "sync"
+        stub.stop(signal.SIGKILL)
+    saved = json.loads(path.read_text())["projects"]
+    assert set(acked) <= {t["id"] for doc in saved.values() for t in doc.get("threads", [])}

@@ -57,7 +57,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     state.add_argument("--fixtures-dir", help="directory scenario names resolve against (default ./fixtures)")
     state.add_argument("--state-file", help="load state from this file at start and save it there (atomically)")
     state.add_argument(
-        "--save-interval", type=float, default=1.0, help="seconds between saves of changed state (0: only on demand)"
+        "--save-interval",
+        type=_interval,
+        default=1.0,
+        help="seconds between saves of changed state (0: only on demand); 'sync': save every write before "
+        "acknowledging it",
     )
     replay = parser.add_argument_group("replay (docs/replay.md)")
     replay.add_argument("--cassette", help="answer from this recorded cassette (record mode none: misses get a 400)")
@@ -81,6 +85,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _interval(value: str) -> float | str:
+    if value == "sync":
+        return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds or 'sync', got {value!r}") from None
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"expected seconds >= 0 or 'sync', got {value!r}")
+    return seconds
+
+
 def config_from(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig(
         api_key=args.api_key,
@@ -88,7 +104,8 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         journal_limit=args.journal_limit,
         journal_body_bytes=args.journal_body_bytes,
         state_file=args.state_file,
-        save_interval=args.save_interval,
+        save_interval=1.0 if args.save_interval == "sync" else args.save_interval,
+        save_mode="sync" if args.save_interval == "sync" else "interval",
         control_token=args.control_token,
         read_timeout=args.read_timeout,
         max_connections=args.max_connections,

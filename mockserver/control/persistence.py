@@ -202,6 +202,9 @@ class StateFile:
         self.store, self.journal, self.interval = store, journal, interval
         self.saves = 0
         self._save_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        #: ``sync``: every write is saved before it is acknowledged (``--save-interval sync``).
+        self.sync = False
         self._changes = 0
         self._saved_mark: tuple[int, int] | None = None
         self._stop = threading.Event()
@@ -223,6 +226,7 @@ class StateFile:
             "last_save": self.last_save,
             "unsaved_changes": self.unsaved_changes(),
             "epoch": self.store.id_epoch,
+            "mode": "sync" if self.sync else "interval",
         }
 
     def unsaved_changes(self) -> int:
@@ -326,6 +330,19 @@ class StateFile:
             took = round((time.monotonic() - started) * 1000, 1)
             self.last_save = {"ok": True, "at": time.time(), "error": None, "duration_ms": took, "bytes": len(data)}
             return {"path": str(self.path), "bytes": len(data), "projects": len(document["projects"])}
+
+    def covers(self, mark: tuple[int, int]) -> bool:
+        saved = self._saved_mark
+        return saved is not None and saved[0] >= mark[0] and saved[1] >= mark[1]
+
+    def save_through(self, mark: tuple[int, int]) -> None:
+        """Sync mode: return once a save that includes every change up to ``mark`` is on disk. Concurrent writers
+        share saves (group commit): whoever finds its changes already covered does not write again."""
+        if self.covers(mark):
+            return
+        with self._sync_lock:
+            if not self.covers(mark):
+                self.save()
 
     def start(self) -> None:
         if self.interval > 0 and self._thread is None:

@@ -16,13 +16,14 @@ Checked before anything else runs (so a refused request mints nothing, is not jo
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockserver.config import ServerConfig
 from mockserver.control import CONTROL_PREFIX
@@ -73,6 +74,10 @@ class GuardMiddleware:
             if error is not None:
                 await error_response(error)(scope, receive, send)
                 return
+            state_file = _state_file(scope)
+            if state_file is not None and state_file.sync and scope["method"] not in _READS:
+                await self.app(scope, receive, _saving_first(state_file, send))
+                return
         await self.app(scope, receive, send)
 
     def check(self, scope: Scope, headers: dict[bytes, bytes]) -> e.MockError | None:
@@ -90,7 +95,7 @@ class GuardMiddleware:
         elif b"%2f" in scope.get("raw_path", b"").lower():
             shown = scope["raw_path"].decode("latin-1")
             return e.NotFoundError(e.UNKNOWN_URL.format(method=method, path=shown), code="unknown_url")
-        state_file = getattr(getattr(scope.get("app"), "state", None), "state_file", None)
+        state_file = _state_file(scope)
         failing: str | None = None if state_file is None else state_file.failing
         if failing and method not in _READS and path not in _ALLOWED_WHILE_FAILING:
             return e.StateSaveError(failing)
@@ -136,6 +141,34 @@ class GuardMiddleware:
             "access-control-max-age": "7200",
         }
         return Response(status_code=204, headers=allow)
+
+
+def _state_file(scope: Scope) -> Any:
+    return getattr(getattr(scope.get("app"), "state", None), "state_file", None)
+
+
+def _saving_first(state_file: Any, send: Send) -> Send:
+    """Sync mode: hold a write's response until a save covering it is on disk; a failed save answers 503."""
+    held = False
+
+    async def wrapped(message: Message) -> None:
+        nonlocal held
+        if message["type"] == "http.response.start" and message["status"] < 400:
+            try:
+                await asyncio.to_thread(state_file.save_through, state_file._mark())
+            except e.StateSaveError as exc:
+                held = True
+                refusal = error_response(exc)
+                await send(
+                    {"type": "http.response.start", "status": refusal.status_code, "headers": refusal.raw_headers}
+                )
+                await send({"type": "http.response.body", "body": refusal.body, "more_body": False})
+                return
+        if held:
+            return  # the original response is replaced by the 503
+        await send(message)
+
+    return wrapped
 
 
 def log_safe(text: str) -> str:
