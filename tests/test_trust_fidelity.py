@@ -93,3 +93,19 @@ def test_the_access_log_escapes_control_characters() -> None:
     from mockserver.control.security import log_safe
 
     assert log_safe("/v1/a\r\nFAKE 200") == "/v1/a\\r\\nFAKE 200"
+
+
+def test_null_is_refused_where_the_reference_does_not_allow_it(client: TestClient) -> None:
+    assistant = _assistant(client).json()["id"]
+    thread = client.post("/v1/threads", headers=API, json={}).json()["id"]
+    for path, body in [
+        ("/v1/assistants", {"model": "gpt-4o", "tools": None}),
+        (f"/v1/assistants/{assistant}", {"tools": None}),
+        ("/v1/threads", {"messages": None}),
+        (f"/v1/threads/{thread}/runs", {"assistant_id": assistant, "parallel_tool_calls": None}),
+        ("/v1/threads/runs", {"assistant_id": assistant, "thread": None}),
+    ]:
+        response = client.post(path, headers=API, json=body)
+        assert response.status_code == 400, (path, body, response.text)
+    # where the reference says nullable, null still means "absent"
+    assert client.post(f"/v1/threads/{thread}/runs", headers=API, json={"assistant_id": assistant, "tools": None})

@@ -134,7 +134,7 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         overrides = rp.run_overrides(body)
         resources = body.get("tool_resources")
         resources = None if resources is None else models.normalize_tool_resources(resources, allow_helpers=False)
-        thread_body = v.expect_object(body.get("thread"), "thread", nullable=True) or {}
+        thread_body = v.expect_object(body["thread"], "thread") or {} if "thread" in body else {}  # not nullable
         v.reject_unknown(thread_body, ("messages", "metadata", "tool_resources"))
         assistant = self._assistant(state, assistant_id)
         fields = rp.run_fields(overrides, assistant)

@@ -24,7 +24,8 @@ RANKERS = ["auto", "default_2024_08_21"]
 
 
 def tools(value: Any, param: str, *, max_items: int) -> list[dict[str, Any]]:
-    items = v.expect_array(value, param, nullable=True, max_items=max_items) or []
+    # Not nullable on assistants (the reference); a run's ``tools: null`` means "inherit" and never gets here.
+    items = v.expect_array(value, param, max_items=max_items) or []
     return [_tool(item, f"{param}[{i}]") for i, item in enumerate(items)]
 
 
@@ -173,7 +174,9 @@ def run_overrides(body: dict[str, Any]) -> dict[str, Any]:
         "truncation_strategy": truncation_strategy(body.get("truncation_strategy")),
         "response_format": None if body.get("response_format") is None else response_format(body["response_format"]),
         "tool_choice": tool_choice(body.get("tool_choice")),
-        "parallel_tool_calls": v.expect_bool(body.get("parallel_tool_calls"), "parallel_tool_calls", nullable=True),
+        "parallel_tool_calls": (  # optional but not nullable in the reference
+            v.expect_bool(body["parallel_tool_calls"], "parallel_tool_calls") if "parallel_tool_calls" in body else None
+        ),
     }
 
 
