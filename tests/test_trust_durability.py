@@ -45,6 +45,7 @@ def test_a_failing_save_refuses_writes_reports_in_health_and_recovers(tmp_path: 
         with pytest.raises(RemoteError) as info:
             remote.save()
         assert info.value.status == 503 and info.value.error["code"] == "state_file_unwritable"
+        assert remote.health()["status"] == "degraded"
         health = remote.health()["state_file"]
         assert health["ok"] is False and "IsADirectoryError" in health["error"] and health["unsaved_changes"] >= 1
         assert health["last_save"]["ok"] is False

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from mockserver.control.durability import StateLock, StateLockError, next_epoch
 from mockserver.control.journal import Journal
 from mockserver.core import errors as e
@@ -268,7 +270,11 @@ class StateFile:
         document: Any = {}
         if exists:
             try:
-                document = json.loads(self.path.read_bytes())
+                data = self.path.read_bytes()
+                try:
+                    document = orjson.loads(data)  # several times faster on a large state
+                except orjson.JSONDecodeError:  # e.g. an integer beyond 64 bits: the exact parser decides
+                    document = json.loads(data)
             except (OSError, ValueError, RecursionError) as exc:
                 raise self._error(f"{type(exc).__name__}: {exc}") from exc
         saved = document if isinstance(document, dict) else {}

@@ -114,7 +114,8 @@ async def health(request: Request) -> Response:
     state_file = getattr(request.app.state, "state_file", None)
     return JSONResponse(
         {
-            "status": "ok",
+            # "degraded": the state file cannot be saved, so writes are refused (see state_file.error).
+            "status": "ok" if state_file is None or state_file.failing is None else "degraded",
             "projects": len(store.project_names()),
             "journal_next_index": request.app.state.journal.next_index(),
             "state_file": None if state_file is None else state_file.describe(),
