@@ -14,6 +14,8 @@ Hierarchy::
     ├── NotFoundError              (404, invalid_request_error)
     ├── MethodNotAllowedError      (405, invalid_request_error)
     ├── PayloadTooLargeError       (413, invalid_request_error)
+    │   └── ContentTooLargeError   (413, server_error: a file over its limit)
+    ├── PermissionDeniedError      (403, invalid_request_error)
     └── InjectedFaultError         (any status: a fault the test asked for)
 """
 
@@ -132,11 +134,64 @@ SCRIPT_UNKNOWN_FUNCTION = (
     "mockserver: script rule '{rule}' calls function '{name}', but the run has no function tool of that name "
     "(function tools: {available})."
 )
+SCRIPT_TOOL_NOT_ENABLED = (
+    "mockserver: script rule '{rule}' calls the built-in tool '{name}', but the run does not have it "
+    "(tools: {available})."
+)
 RUN_SETTINGS_FIELD = "Invalid '{param}': unknown run setting. Supported settings are: {allowed}."
 STREAM_TIMEOUT = (
     "mockserver: the run did not reach a state that ends the stream within {ms} ms (progress mode 'on_clock' "
     "waits for the clock to be advanced)."
 )
+# -- chat completions, embeddings, moderations (docs/chat.md; platform-surfaces.md sections 6-8) --------------
+CHAT_UNKNOWN_PARAMETER = "Unknown parameter: '{param}'."
+CHAT_INVALID_VALUE = "Invalid value: '{value}'. Supported values are: {supported}."
+CHAT_MISSING_MODEL = "you must provide a model parameter"
+CHAT_BAD_ROLE = (
+    "Invalid value: '{value}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and "
+    "'developer'."
+)
+CHAT_TOOL_WITHOUT_CALLS = (
+    "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'."
+)
+CHAT_UNANSWERED_CALLS = (
+    "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+    "The following tool_call_ids did not have response messages: {ids}"
+)
+CHAT_BAD_FUNCTION_SCHEMA = "Invalid schema for function '{name}': {problem}"
+CHAT_BAD_RESPONSE_SCHEMA = "Invalid schema for response_format '{name}': {problem}"
+CHAT_TOOL_CHOICE_UNKNOWN = "Invalid value for 'tool_choice': {kind} '{name}' is not one of the tools in 'tools'."
+CHAT_ONLY_WITH_TOOLS = "Invalid value for '{param}': '{param}' is only allowed when 'tools' are specified."
+CHAT_STREAM_OPTIONS = "The 'stream_options' parameter is only allowed when 'stream' is enabled."
+CHAT_JSON_WORD = "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'."
+CHAT_TOP_LOGPROBS = "Invalid value for 'top_logprobs': requires 'logprobs' to be true."
+CHAT_NOT_CHAT_MODEL = (
+    "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use "
+    "v1/completions?"
+)
+MODEL_DOES_NOT_EXIST = "The model `{model}` does not exist or you do not have access to it."
+CHAT_COMPLETION_NOT_FOUND = "No chat completion found with id '{id}'."
+# The scripted model answering chat: our wording (docs/chat.md "When the script cannot answer").
+CHAT_SCRIPT_FOLLOW_UP = (
+    "mockserver strict mode: script rule '{rule}' has no reply for after the tool results (add a 'then' entry)."
+)
+CHAT_UNKNOWN_FUNCTION = (
+    "mockserver: script rule '{rule}' calls {kind} '{name}', but the request has no tool of that name "
+    "(tools: {available})."
+)
+CHAT_BUILTIN_CALL = "mockserver: script rule '{rule}' makes a {kind} call, which Chat Completions cannot make."
+CHAT_SCRIPT_INVALID = "mockserver: script rule '{rule}' {what} does not match the schema of {target}: {errors}"
+CHAT_SCRIPT_EXPIRE = "mockserver: script rule '{rule}' replies 'expire', which a chat completion cannot do."
+EMBEDDING_BAD_INPUT = (
+    "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+)
+EMBEDDING_NO_DIMENSIONS = "This model does not support specifying dimensions."
+EMBEDDING_TOO_LONG = "Invalid '{param}': maximum input length is {limit} tokens."
+EMBEDDING_REQUEST_TOO_LARGE = (
+    "Requested {tokens} tokens, max {limit} tokens per request: maximum request size is {limit} tokens per request."
+)
+NOT_EMBEDDING_MODEL = "This model does not support embeddings: '{model}'."
+NOT_MODERATION_MODEL = "Invalid value for 'model': '{model}' is not a moderation model."
 # Restoring exported objects (scenario files, docs/scenarios.md): our wording, no request makes these.
 RESTORE_BAD_ID = (
     "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."
@@ -174,6 +229,42 @@ FAULT_BAD_HEADER = (
 )
 CONTROL_BAD_FIELD = "Invalid '{param}': {reason}"
 NO_STATE_FILE = "This server has no state file: start it with --state-file PATH to save state."
+# -- files, uploads, vector stores, models (docs/files.md); V-real where platform-surfaces.md marks it ----------
+NO_SUCH_FILE = "No such File object: {id}"
+NO_SUCH_UPLOAD = "No such Upload object: {id}"
+FILE_PURPOSE_INVALID = "'{value}' is not one of {allowed} - 'purpose'"
+FILE_DOWNLOAD_FORBIDDEN = "Not allowed to download files of purpose: {purpose}"
+FILE_FORMAT_JSONL = "Invalid file format for {api}. Must be .jsonl"
+CONTENT_TOO_LARGE = "Maximum content size limit ({limit}) exceeded ({size} bytes read)"
+MULTIPART_INVALID = "Invalid multipart/form-data body: {reason}."
+MULTIPART_DUPLICATE = "Invalid multipart/form-data body: the field '{name}' is given more than once."
+UPLOAD_WRONG_STATUS = "Upload {id} has status '{status}'; {action}."
+UPLOAD_PART_TOO_LARGE = "Invalid 'data': a part holds at most {limit} bytes, but this one has {size} bytes."
+UPLOAD_BYTES_MISMATCH = (
+    "The parts in 'part_ids' hold {actual} bytes in total, but the Upload was created with bytes={expected}."
+)
+UPLOAD_UNKNOWN_PART = "Invalid 'part_ids': '{id}' is not a part of Upload {upload_id}."
+UPLOAD_DUPLICATE_PART = "Invalid 'part_ids': '{id}' is listed more than once."
+UPLOAD_MD5_MISMATCH = "Invalid 'md5': the uploaded bytes have the md5 checksum '{actual}', not '{expected}'."
+MODEL_NOT_FOUND = "The model '{id}' does not exist"
+INSUFFICIENT_PERMISSIONS = "You have insufficient permissions for this operation."
+VECTOR_STORE_FILE_NOT_FOUND = "No file found with id '{file_id}' in vector store '{vector_store_id}'."
+FILE_BATCH_NOT_FOUND = "No file batch found with id '{batch_id}' in vector store '{vector_store_id}'."
+UNSUPPORTED_RETRIEVAL_FILES = (
+    "Files with extensions [{extensions}] are not supported for retrieval. "
+    "See https://platform.openai.com/docs/assistants/tools/file-search/supported-files"
+)
+ID_BAD_CHARACTERS = (
+    "Invalid '{param}': '{value}'. Expected an ID that contains letters, numbers, underscores, or dashes, but this "
+    "value contained additional characters."
+)
+VECTOR_STORE_EXPIRED = "Vector store '{id}' has expired."
+MUTUALLY_EXCLUSIVE = "Mutually exclusive parameters: ''. Ensure you are only providing one of: '{first}' or '{second}'."
+CHUNK_OVERLAP_TOO_LARGE = (
+    "Invalid '{param}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens ({limit}), but got {value}."
+)
+CANNOT_CANCEL_BATCH = "Cannot cancel a vector store file batch with status '{status}'."
+FILE_SEARCH_EMPTY_FILE_IDS = "file_search tool configuration is invalid. file_ids must be non-empty"
 
 
 class MockError(Exception):
@@ -233,6 +324,17 @@ class MethodNotAllowedError(MockError):
 
 class PayloadTooLargeError(MockError):
     status = 413
+    type = "invalid_request_error"
+
+
+class ContentTooLargeError(PayloadTooLargeError):
+    """A file over its size limit: the real 413 for content says ``server_error`` (platform-surfaces.md 2.4)."""
+
+    type = "server_error"
+
+
+class PermissionDeniedError(MockError):
+    status = 403
     type = "invalid_request_error"
 
 
