@@ -16,7 +16,7 @@ import pytest
 from mockserver import MockServer
 from mockserver.config import ServerConfig
 from mockserver.control.journal import Journal
-from mockserver.control.persistence import StateFile, StateFileError
+from mockserver.control.persistence import StateFile, StateFileError, export_all
 from mockserver.core import errors as e
 from mockserver.remote import RemoteError, RemoteServer
 from mockserver.store import Store
@@ -174,3 +174,17 @@ def test_sync_mode_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> N
         stub.stop(signal.SIGKILL)
     saved = json.loads(path.read_text())["projects"]
     assert set(acked) <= {t["id"] for doc in saved.values() for t in doc.get("threads", [])}
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (Path(__file__).parents[1] / "fixtures").glob("*.y*ml")))
+def test_an_export_from_the_snapshot_equals_the_live_export(name: str) -> None:
+    """Saves export a clone taken under the lock: it must be exactly what exporting the live store gives."""
+    from mockserver.core.secrets import seal
+    from mockserver.scenarios import export_project, load_scenario
+
+    fixtures = Path(__file__).parents[1] / "fixtures"
+    store = Store(seed="snap")
+    load_scenario(name, fixtures).apply(store, "sk-snapshot-key-0001")
+    store.advance_clock("sk-snapshot-key-0001", 5)
+    document = export_all(store)
+    assert document["projects"] == {seal("sk-snapshot-key-0001"): export_project(store, "sk-snapshot-key-0001")}

@@ -71,6 +71,10 @@ def export_all(store: Store) -> dict[str, Any]:
         shadow._projects = {
             name: p.clone(name, store.seed) for name, p in store._projects.items() if name != BASELINE_PROJECT
         }
+        # What an export may consult besides the projects: the baseline and the store-wide layers' settings.
+        shadow._template, shadow.id_epoch = store._template, store.id_epoch
+        shadow.script.restore_globals(store.script.save_globals())
+        shadow.faults.restore_globals(store.faults.save_globals())
     projects = {seal(name): export_one(shadow, name) for name in shadow.project_names()}
     return {"format": STATE_FORMAT, "version": STATE_VERSION, "seed": store.seed, "projects": projects}
 
