@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import signal
 import threading
@@ -188,3 +189,26 @@ def test_an_export_from_the_snapshot_equals_the_live_export(name: str) -> None:
     store.advance_clock("sk-snapshot-key-0001", 5)
     document = export_all(store)
     assert document["projects"] == {seal("sk-snapshot-key-0001"): export_project(store, "sk-snapshot-key-0001")}
+
+
+def test_a_leftover_temp_file_in_a_read_only_directory_is_a_clear_refusal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running as root cannot make a directory read-only, so the OS refusals are simulated."""
+    import mockserver.control.persistence as persistence
+
+    (tmp_path / ".state.json.1.2.tmp").write_text("{")
+    real_open = os.open
+
+    def read_only(path: Any, flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith((".tmp", ".probe.tmp")) and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, mode)
+
+    def no_unlink(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(persistence.os, "open", read_only)
+    monkeypatch.setattr(Path, "unlink", no_unlink)
+    with pytest.raises(StateFileError, match="not writable"):
+        StateFile(tmp_path / "state.json", Store(), Journal()).load()
