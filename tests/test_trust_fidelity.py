@@ -41,11 +41,10 @@ def test_file_search_resources_take_exactly_one_valid_form(client: TestClient, f
     assert client.get("/v1/assistants", headers=API).json()["data"] == []
 
 
-def test_file_search_helper_still_creates_one_store(client: TestClient) -> None:
-    helper = {"vector_stores": [{"file_ids": [], "chunking_strategy": {"type": "auto"}, "metadata": {"a": "b"}}]}
-    response = _assistant(client, tool_resources={"file_search": helper})
+def test_file_search_with_only_vector_store_ids_is_accepted(client: TestClient) -> None:
+    store = client.post("/v1/vector_stores", headers=API, json={}).json()["id"]
+    response = _assistant(client, tool_resources={"file_search": {"vector_store_ids": [store]}})
     assert response.status_code == 200, response.text
-    assert len(response.json()["tool_resources"]["file_search"]["vector_store_ids"]) == 1
 
 
 def test_json_schema_schema_may_be_absent_but_not_null(client: TestClient) -> None:

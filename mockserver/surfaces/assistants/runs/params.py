@@ -24,8 +24,7 @@ RANKERS = ["auto", "default_2024_08_21"]
 
 
 def tools(value: Any, param: str, *, max_items: int) -> list[dict[str, Any]]:
-    # Not nullable on assistants (the reference); a run's ``tools: null`` means "inherit" and never gets here.
-    items = v.expect_array(value, param, max_items=max_items) or []
+    items = v.expect_array(value, param, nullable=True, max_items=max_items) or []
     return [_tool(item, f"{param}[{i}]") for i, item in enumerate(items)]
 
 
