@@ -50,7 +50,7 @@ INVALID_JSON_VALUE = (
     "We could not parse the JSON body of your request: {reason}. The OpenAI API expects a JSON payload of valid "
     "Unicode text with finite numbers."
 )
-INVALID_URL = "Invalid '{param}'. Expected a valid URL, but got a value with an invalid format."
+INVALID_URL_VALUE = "Invalid '{param}'. Expected a valid URL, but got a value with an invalid format."
 FILE_SEARCH_ONE_OF = (
     "Invalid '{param}': expected exactly one of 'vector_store_ids' (existing vector stores) or 'vector_stores' "
     "(vector stores to create)."

@@ -206,7 +206,7 @@ def check_url(value: str, param: str) -> None:
         (parts.scheme in ("http", "https") and bool(parts.netloc)) or (parts.scheme == "data" and "," in parts.path)
     )
     if not ok or any(c.isspace() for c in value):
-        raise e.InvalidRequestError(e.INVALID_URL.format(param=param), param=param, code="invalid_value")
+        raise e.InvalidRequestError(e.INVALID_URL_VALUE.format(param=param), param=param, code="invalid_value")
 
 
 #: ``limit=`` digits: ASCII only, no sign but an optional minus, no underscores or spaces (``int()`` takes all).
