@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.core import jsonlimits
+from mockserver.core import jsonlimits, multipart
 from mockserver.core.secrets import mask_authorization, seal
 
 DEFAULT_JOURNAL_LIMIT = 10_000
@@ -25,6 +26,32 @@ _SECRET_HEADERS = {b"authorization", b"api-key", b"x-api-key", b"x-mockserver-to
 
 def _masked(name: bytes, value: str) -> str:
     return mask_authorization(value) if name in _SECRET_HEADERS else value
+
+
+def summarize_multipart(raw_headers: list[tuple[bytes, bytes]], raw_body: bytes) -> bytes:
+    """A multipart body as the journal keeps it: JSON of its fields, each file part summarized as
+    ``{"filename", "content_type", "bytes", "sha256"}`` (uploads are not kept twice; the store has the bytes).
+    Other bodies are kept as they are; a malformed multipart body becomes ``{"multipart_error", "bytes"}``."""
+    content_type = next((v.decode("latin-1") for k, v in raw_headers if k.lower() == b"content-type"), None)
+    try:
+        boundary = multipart.boundary_of(content_type)
+        if boundary is None:
+            return raw_body
+        parts = multipart.parse(raw_body, boundary)
+    except multipart.MultipartError as exc:
+        return json.dumps({"multipart_error": str(exc), "bytes": len(raw_body)}).encode()
+    summary: dict[str, Any] = {}
+    for part in parts:
+        if part.is_file:
+            summary[part.name] = {
+                "filename": part.filename,
+                "content_type": part.content_type,
+                "bytes": len(part.data),
+                "sha256": hashlib.sha256(part.data).hexdigest(),
+            }
+        else:
+            summary[part.name] = part.data.decode("utf-8", errors="replace")
+    return json.dumps(summary).encode()
 
 
 @dataclass
@@ -133,6 +160,7 @@ class Journal:
             fields["raw_headers"] = [
                 (k, _masked(k, v.decode("latin-1")).encode("latin-1") if k in _SECRET_HEADERS else v) for k, v in raw
             ]
+        fields["raw_body"] = summarize_multipart(fields.get("raw_headers", []), fields.get("raw_body", b""))
         body: bytes = fields.get("raw_body", b"")
         if len(body) > self.body_bytes:
             fields["raw_body"], fields["body_truncated"] = body[: self.body_bytes], len(body)
