@@ -121,10 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deadline", type=float, default=120.0, help="seconds before the run counts as failed")
     parser.add_argument("--access-log", action="store_true", help="keep the stub's access log on (to a temp file)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--state-file", action="store_true", help="run the stub with a state file (in a temp dir, default interval)"
+    )
+    parser.add_argument("--save-interval", default="1.0", help="with --state-file: seconds, or 'sync'")
     args = parser.parse_args(argv)
     if args.quick:
         args.clients, args.messages, args.deadline = 16, 10, 60.0
-    proc, host, port = start_stub([] if args.access_log else ["--no-access-log"])
+    extra = [] if args.access_log else ["--no-access-log"]
+    state_dir = tempfile.TemporaryDirectory(prefix="load-state-") if args.state_file else None
+    if state_dir is not None:
+        extra += ["--state-file", f"{state_dir.name}/state.json", "--save-interval", args.save_interval]
+    proc, host, port = start_stub(extra)
     try:
         deadline = time.monotonic() + args.deadline
         results = [ClientResult() for _ in range(args.clients)]
@@ -149,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         proc.terminate()
         proc.wait(30)
+        if state_dir is not None:
+            state_dir.cleanup()
     latencies = [x for r in results for x in r.latencies]
     failures = [f for r in results for f in r.failures]
     report = {
@@ -169,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         "failed_requests": len(failures),
         "lost_messages": lost,
         "hung_clients": hung,
+        "state_file": f"interval {args.save_interval}" if args.state_file else None,
     }
     if args.json:
         print(json.dumps(report, indent=2))

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,8 +22,10 @@ from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
 from mockserver.control.landing import LANDING_PATHS
 from mockserver.control.plane import CONTROL_ROUTES
+from mockserver.control.security import GuardMiddleware, log_safe
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
+from mockserver.core.secrets import seal
 from mockserver.store import Store
 from mockserver.surfaces import SURFACES, catalog
 from mockserver.surfaces.http import error_response
@@ -80,7 +82,9 @@ async def _render_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if exc.status_code == 405:
-        return error_response(e.MethodNotAllowedError(e.INVALID_METHOD.format(method=request.method, path=path)))
+        allow = dict(exc.headers or {})  # Starlette's "Allow": RFC 9110 requires it on a 405
+        message = e.INVALID_METHOD.format(method=request.method, path=path)
+        return error_response(e.MethodNotAllowedError(message, headers=allow))
     request.scope["mockserver.unknown_route"] = True
     served: frozenset[str] = getattr(request.app.state, "served_segments", frozenset())
     message = catalog.not_found_message(request.method, request.url.path, path, served)
@@ -116,7 +120,9 @@ class ApiMiddleware:
         is_control = path.startswith(CONTROL_PREFIX) or (path in LANDING_PATHS and scope["method"] in ("GET", "HEAD"))
         project, key = project_of(scope)
         scope["mockserver.project"] = project
-        if is_control:  # own ids: a control call must not create a project or shift a project's request ids
+        early = None if is_control else self._early_error(scope, key)
+        # Own ids for control calls and refused requests: they must not create a project or shift its request ids.
+        if is_control or early is not None:
             self._control_requests += 1
             request_id = f"req_{self._control_requests:032x}"
         else:
@@ -189,7 +195,6 @@ class ApiMiddleware:
             await send(message)
 
         try:
-            early = None if is_control else self._early_error(scope, key)
             fault = (
                 None
                 if is_control or early is not None
@@ -213,6 +218,8 @@ class ApiMiddleware:
             pass
         except ConnectionResetError:  # a drop fault without a socket to close: let the caller see it
             raise
+        except ClientDisconnect:  # the client left mid-body: its event (499, nginx's word), not a bug of ours
+            status, started = 499, True
         except Exception as exc:  # a bug in the fake: answer like the real API's 500, and remember it
             self.errors.add(scope["method"], path, exc)
             if not started:
@@ -226,8 +233,8 @@ class ApiMiddleware:
                 query = scope.get("query_string", b"").decode("latin-1")
                 access_log.info(
                     '%s:%s "%s %s%s" %s %s %s',
-                    client[0], client[1], scope["method"], path, "?" + query if query else "", status, project or "-",
-                    request_id,
+                    client[0], client[1], scope["method"], log_safe(path), "?" + log_safe(query) if query else "",
+                    status, log_safe(seal(project)) or "-", request_id,
                 )  # fmt: skip
 
     def _early_error(self, scope: Scope, key: str | None) -> e.MockError | None:
@@ -255,7 +262,7 @@ def create_app(
     the cassette replay layer uses it.
     """
     config = config or ServerConfig()
-    journal = journal or Journal(config.journal_limit)
+    journal = journal or Journal(config.journal_limit, body_bytes=config.journal_body_bytes)
     errors = errors or ServerErrors()
     app = Starlette(
         routes=[*(route for surface in SURFACES for route in surface.routes()), *CONTROL_ROUTES],
@@ -269,7 +276,8 @@ def create_app(
     app.state.journal = journal
     app.state.errors = errors
     app.add_middleware(ApiMiddleware, store=store, config=config, journal=journal, errors=errors)
-    app.add_middleware(AzureLayout)  # outermost: an Azure-layout request is an OpenAI-layout one from here on
+    app.add_middleware(AzureLayout)  # an Azure-layout request is an OpenAI-layout one from here on
+    app.add_middleware(GuardMiddleware, config=config)  # outermost: Host, control token, refused writes
     if inner is not None:
         app.user_middleware.append(Middleware(inner))  # appended = innermost, after ApiMiddleware
     return app

@@ -11,6 +11,7 @@ Stdlib only (urllib), so talking to a remote stub adds no dependency::
 from __future__ import annotations
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -34,11 +35,15 @@ class StubUnreachableError(ConnectionError):
 class RemoteServer:
     """The control API of a running stub. ``project`` given here is the default for project-scoped calls."""
 
-    def __init__(self, url: str, *, project: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self, url: str, *, project: str | None = None, timeout: float = DEFAULT_TIMEOUT, token: str | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         if self.url.endswith("/v1"):
             self.url = self.url[:-3]
         self.project, self.timeout = project, timeout
+        #: Sent as ``X-Mockserver-Token`` (needed off loopback or with ``--api-key``); default from the environment.
+        self.token = token if token is not None else os.environ.get("MOCKSERVER_CONTROL_TOKEN")
 
     @property
     def base_url(self) -> str:
@@ -62,8 +67,10 @@ class RemoteServer:
         target = f"{self.url}/__mock__/{path}" + (f"?{urllib.parse.urlencode(params)}" if params else "")
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(target, data=data, method=verb)
-        if data is not None:
+        if data is not None or verb in ("POST", "PUT"):
             request.add_header("Content-Type", "application/json")
+        if self.token:
+            request.add_header("X-Mockserver-Token", self.token)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 raw, status = response.read(), response.status
@@ -117,7 +124,10 @@ class RemoteServer:
         reset: bool = False,
         project: str | None = None,
     ) -> None:
-        """Apply a scenario file (``name``: a name or path on the server's machine) or an inline ``document``.
+        """Apply a scenario file (``name``: a name in the server's fixtures directory) or an inline ``document``.
+
+        ``fixtures_dir`` is refused by the server (a remote caller may not choose which directory it reads);
+        it is kept so that the error says so.
 
         With a project it is applied to that project; without one it becomes every project's baseline.
         """
@@ -200,8 +210,10 @@ class RemoteServer:
         return result
 
 
-def connect(url: str, *, project: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> RemoteServer:
+def connect(
+    url: str, *, project: str | None = None, timeout: float = DEFAULT_TIMEOUT, token: str | None = None
+) -> RemoteServer:
     """A handle on the stub at ``url`` (``http://host:port``, with or without ``/v1``). Checks it answers."""
-    server = RemoteServer(url, project=project, timeout=timeout)
+    server = RemoteServer(url, project=project, timeout=timeout, token=token)
     server.health()
     return server

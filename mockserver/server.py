@@ -6,7 +6,10 @@ in the caller (uvicorn itself would ``sys.exit`` inside its thread).
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import os
+import secrets
 import socket
 import threading
 import time
@@ -14,6 +17,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+import h11
 import uvicorn
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
@@ -21,6 +25,7 @@ from mockserver.app import ServerErrors, create_app
 from mockserver.config import DEFAULT_API_KEY, ServerConfig
 from mockserver.control.journal import Journal, JournalEntry
 from mockserver.control.persistence import StateFile
+from mockserver.control.security import is_loopback
 from mockserver.core.ids import DEFAULT_EPOCH
 from mockserver.remote import connect
 from mockserver.replay import ReplayController
@@ -42,13 +47,20 @@ class ServerStartError(RuntimeError):
 
 
 class _TransportProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
-    """uvicorn's HTTP protocol, also putting the connection's transport in the scope.
+    """uvicorn's HTTP protocol, also putting the connection's transport in the scope, with a read deadline.
 
     ASGI has no way to close a connection without answering; injected ``drop`` and stream-cut faults need one.
+    The deadline: while the server waits for a client's bytes (request headers, or a body being sent) and none
+    arrive for ``read_timeout`` seconds, the connection is closed. Without it partial headers, stalled bodies and
+    silent connections are held forever (thousands of them exhaust file descriptors). Time the server spends
+    answering (a long stream, a latency fault) never counts.
     """
+
+    read_timeout: float = 30.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
         inner: Any = getattr(self, "app")  # noqa: B009 (mypy cannot type the base class attribute)
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -56,6 +68,32 @@ class _TransportProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
             await inner(scope, receive, send)
 
         self.app = app
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = self.loop.call_later(self.read_timeout, self._expire)
+
+    def _expire(self) -> None:
+        if self.transport.is_closing():
+            return
+        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):  # waiting for the client, which sent nothing
+            self.transport.close()
+        else:
+            self._arm()
 
 
 class MockServer:
@@ -84,7 +122,15 @@ class MockServer:
         replay_timing: str = "immediate",
     ) -> None:
         self.host = host
-        self.config = config or ServerConfig()
+        # A copy that knows the bind address (the Host check, control/security.py); off loopback the control plane
+        # always needs a token: the given one, else a fresh one (``server.control_token``, printed by the CLI).
+        self.config = dataclasses.replace(config or ServerConfig(), bind_host=host)
+        if self.config.control_token is None and not is_loopback(host):
+            self.config.control_token = self.config.api_key or secrets.token_urlsafe(24)
+        elif self.config.control_token is None and self.config.api_key is not None:
+            self.config.control_token = self.config.api_key  # --api-key protects the journal's contents too
+        #: What control-plane requests must send as ``X-Mockserver-Token`` (None: no token needed).
+        self.control_token = self.config.control_token
         self.fixtures_dir = fixtures_dir
         self._baseline = list(baseline or [])
         #: The scenarios every project starts from (after ``baseline``); names resolve against ``fixtures_dir``.
@@ -94,7 +140,7 @@ class MockServer:
         self.store = Store(seed=seed, clock_start=clock_start)
         if self._baseline or self.scenarios:
             self.store.set_baseline([*self._baseline, *(s.apply for s in self.scenarios)])
-        self.journal = Journal(self.config.journal_limit)
+        self.journal = Journal(self.config.journal_limit, body_bytes=self.config.journal_body_bytes)
         self.errors = ServerErrors()
         #: Cassettes attached to this server (``cassette=`` attaches one for every project); see ``docs/replay.md``.
         self.replay = ReplayController()
@@ -109,7 +155,10 @@ class MockServer:
             if self.config.state_file
             else None
         )
+        if self.state_file is not None:
+            self.state_file.sync = self.config.save_mode == "sync"
         self.app.state.state_file = self.state_file
+        self.app.state.fixtures_dir = fixtures_dir  # the only place control-plane scenario names resolve in
         self._requested_port = port
         self._log_level = log_level
         self._access_log = access_log
@@ -149,8 +198,9 @@ class MockServer:
             loop="asyncio",
             lifespan="off",
             ws="none",
-            http=_TransportProtocol,
+            http=type("_Protocol", (_TransportProtocol,), {"read_timeout": self.config.read_timeout}),
             timeout_graceful_shutdown=2,
+            limit_concurrency=self.config.max_connections,  # beyond: 503 and close, never fd exhaustion
             server_header=False,
         )
         self._server = uvicorn.Server(config)
@@ -177,9 +227,11 @@ class MockServer:
         if self._thread is not None:
             self._thread.join(STOP_TIMEOUT)
         self._cleanup()
-        if self.state_file is not None:
-            self.state_file.stop()  # final save, after the last request was answered
-        self.replay.close()  # write out any recording still pending
+        try:
+            if self.state_file is not None:
+                self.state_file.stop()  # final save, after the last request was answered; raises if it failed
+        finally:
+            self.replay.close()  # write out any recording still pending
 
     def _replay_layer(self, app: Any) -> Any:
         """The ASGI layer serving this server's cassettes, inside the API middleware."""

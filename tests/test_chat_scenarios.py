@@ -105,6 +105,7 @@ def test_the_state_file_keeps_stored_completions(tmp_path: Path) -> None:
     state = StateFile(tmp_path / "s.json", store, Journal(), interval=0)
     state.load()
     state.save()
+    state.stop()  # one owner per state file: the first gives it up (a clean stop)
     restored = Store(seed="s")
     StateFile(tmp_path / "s.json", restored, Journal()).load()
     assert restored.chat.get(KEY, made["id"]) == store.chat.get(KEY, made["id"])

@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mockserver.app import create_app
+from mockserver.core.secrets import seal
 from mockserver.store import Store
 
 KEY = "sk-ctl"
@@ -45,8 +46,8 @@ def test_reset_one_project_or_all(client: TestClient) -> None:
     _thread(client, "sk-a")
     _thread(client, "sk-b")
     assert client.post("/__mock__/reset?project=sk-a").json() == {"ok": True, "project": "sk-a"}
-    assert [r["project"] for r in client.get("/__mock__/requests").json()["data"]] == ["sk-b"]
-    assert client.get("/__mock__/state").json()["projects"].keys() == {"sk-b"}
+    assert [r["project"] for r in client.get("/__mock__/requests").json()["data"]] == [seal("sk-b")]
+    assert client.get("/__mock__/state").json()["projects"].keys() == {seal("sk-b")}
     client.post("/__mock__/reset")
     assert client.get("/__mock__/state").json()["projects"] == {}
 
@@ -56,10 +57,10 @@ def test_export_and_import_round_trip_keeps_ids_and_counters(client: TestClient)
     exported = client.get("/__mock__/state").json()
     assert exported["format"] == "mockserver-state"
     one = client.get("/__mock__/state", headers={"Authorization": f"Bearer {KEY}"}).json()
-    assert one == exported["projects"][KEY]
+    assert one == exported["projects"][seal(KEY)]
     next_id = _thread(client)["id"]
     client.post("/__mock__/reset")
-    assert client.post("/__mock__/state", json=exported).json() == {"ok": True, "projects": [KEY]}
+    assert client.post("/__mock__/state", json=exported).json() == {"ok": True, "projects": [seal(KEY)]}
     assert client.get(f"/v1/threads/{thread['id']}", headers=API).status_code == 200
     assert _thread(client)["id"] == next_id  # the ID sequence continues where the export left it
     client.post("/__mock__/reset")
@@ -138,7 +139,7 @@ def test_faults_endpoints(client: TestClient) -> None:
     assert "x-should-retry" not in response.headers
     assert client.post("/v1/threads", json={}, headers=API).status_code == 200
     listed = client.get("/__mock__/faults").json()["data"]
-    assert [(f["project"], f["fired"]) for f in listed] == [(KEY, 0), (None, 1)]
+    assert [(f["project"], f["fired"]) for f in listed] == [(seal(KEY), 0), (None, 1)]
     assert client.get(f"/__mock__/faults?project={KEY}").json()["data"] == listed
     assert client.delete(f"/__mock__/faults?project={KEY}").json()["removed"] == 1
     assert client.delete("/__mock__/faults").json()["removed"] == 1

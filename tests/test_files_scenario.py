@@ -17,6 +17,7 @@ from mockserver import MockServer
 from mockserver.app import create_app
 from mockserver.control.journal import Journal
 from mockserver.control.persistence import StateFile, atomic_write, export_all
+from mockserver.core.secrets import seal
 from mockserver.scenarios import ScenarioError, export_project, load_document
 from mockserver.store import Store
 
@@ -134,7 +135,7 @@ def test_the_state_file_keeps_file_content(tmp_path: Path) -> None:
     busy_state(original)
     atomic_write(target, json.dumps(export_all(original)).encode())
     restored = Store()
-    assert StateFile(target, restored, Journal()).load() == [KEY]
+    assert StateFile(target, restored, Journal()).load() == [seal(KEY)]  # key-named projects are stored sealed
     file_id = restored.files.export_files(KEY)[1]["id"]
     assert restored.files.read_content(KEY, file_id) == b"\xff\xfe not utf-8"
     assert export_project(restored, KEY) == export_project(original, KEY)

@@ -155,7 +155,10 @@ INVALID_JSON_PREFIX = "We could not parse the JSON body of your request."
             "missing_required_parameter",
         ),
         (
-            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "u", "detail": "max"}}]},
+            {
+                "role": "user",
+                "content": [{"type": "image_url", "image_url": {"url": "https://x.test/u.png", "detail": "max"}}],
+            },
             "Invalid value: 'max'. Supported values are: 'auto', 'low' and 'high'.",
             "content[0].image_url.detail",
             "invalid_value",

@@ -58,6 +58,7 @@ def test_save_and_load_round_trip_with_clock_counters_and_faults(tmp_path: Path)
     state = StateFile(tmp_path / "s.json", store, Journal(), interval=0)
     state.load()
     assert state.save()["projects"] == 1
+    state.stop()  # a clean stop: the restart continues the same ID sequence (no boot epoch)
     restored = Store(seed="s")
     StateFile(tmp_path / "s.json", restored, Journal()).load()
     assert restored.assistants.get_thread("p", thread["id"]) == thread

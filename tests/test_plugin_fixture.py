@@ -63,7 +63,7 @@ def test_environment_points_at_the_server_during_the_test_and_is_restored(
             thread = openai.beta.threads.create()      # the SDK's module-level client
             assert openai.beta.threads.retrieve(thread.id).id == thread.id
             assert [e.path for e in mockserver.requests()] == ["/v1/threads", "/v1/threads", f"/v1/threads/{thread.id}"]
-            assert {e.headers["authorization"] for e in mockserver.requests()} == {"Bearer sk-mockserver"}
+            assert {e.headers["authorization"] for e in mockserver.requests()} == {"Bearer sk-mocks****rver"}
 
         def test_after(mockserver):
             pass

@@ -28,7 +28,11 @@ details = st.sampled_from([{}, {"detail": "low"}])
 file_ids = st.text("abc-123", min_size=1, max_size=6)
 part = st.one_of(
     st.builds(lambda t: {"type": "text", "text": t}, st.text(max_size=5)),
-    st.builds(lambda u, d: {"type": "image_url", "image_url": {"url": u, **d}}, text, details),
+    st.builds(
+        lambda u, d: {"type": "image_url", "image_url": {"url": f"https://x.test/{u.hex()}", **d}},
+        st.binary(max_size=8),
+        details,
+    ),
     st.builds(lambda f: {"type": "image_file", "image_file": {"file_id": f}}, file_ids),
 )
 content = st.one_of(text, st.lists(part, min_size=1, max_size=3))

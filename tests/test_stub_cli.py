@@ -14,6 +14,7 @@ import openai
 import pytest
 
 from mockserver import MockServer
+from mockserver.core.secrets import seal
 from mockserver.remote import RemoteError, RemoteServer, StubUnreachableError
 
 from .clients import tracked
@@ -63,13 +64,13 @@ def test_reset_one_project_and_all(stub: StubProcess, remote: RemoteServer) -> N
 def test_export_import_and_save(stub: StubProcess, remote: RemoteServer) -> None:
     thread = _sdk(stub).beta.threads.create(messages=[{"role": "user", "content": "keep me"}])
     state = remote.export_state()
-    assert state["seed"] == "cli" and state["projects"][KEY]["threads"][0]["id"] == thread.id
-    assert remote.export_state(project=KEY) == state["projects"][KEY]
+    assert state["seed"] == "cli" and state["projects"][seal(KEY)]["threads"][0]["id"] == thread.id
+    assert remote.export_state(project=KEY) == state["projects"][seal(KEY)]
     saved = remote.save()
     assert saved["projects"] == 1 and Path(saved["path"]).exists()
-    assert json.loads(Path(saved["path"]).read_text()) == state
+    assert json.loads(Path(saved["path"]).read_text()) == {**state, "epoch": 0, "clean": False}
     remote.reset()
-    assert remote.import_state(state) == [KEY]
+    assert remote.import_state(state) == [seal(KEY)]
     messages = _sdk(stub).beta.threads.messages.list(thread_id=thread.id)
     assert messages.data[0].content[0].text.value == "keep me"  # type: ignore[union-attr]
     with pytest.raises(RemoteError) as info:
@@ -113,14 +114,14 @@ def test_clock_over_http(stub: StubProcess, remote: RemoteServer) -> None:
     assert remote.advance_clock(3600, project=KEY) == start + 3600
     assert _sdk(stub).beta.threads.create().created_at == start + 3600
     assert remote.set_clock(1_800_000_000, project=KEY) == 1_800_000_000
-    assert remote.now() == {KEY: 1_800_000_000}
+    assert remote.now() == {seal(KEY): 1_800_000_000}  # listings never show a key
 
 
 def test_faults_over_http(remote: RemoteServer) -> None:
     added = remote.add_faults([{"path": "/v1/threads", "status": 429, "times": 1}], project=KEY)
-    assert added[0]["project"] == KEY and added[0]["remaining"] == 1
+    assert added[0]["project"] == seal(KEY) and added[0]["remaining"] == 1
     remote.add_fault(status=500, probability=0.1)
-    assert [f["project"] for f in remote.faults()] == [KEY, None]
+    assert [f["project"] for f in remote.faults()] == [seal(KEY), None]
     assert remote.clear_faults(project=KEY) == 1
     assert remote.clear_faults() == 1
     with pytest.raises(RemoteError) as info:
@@ -140,7 +141,7 @@ def test_connect_fails_clearly_when_nothing_listens() -> None:
 def test_access_log_goes_to_stderr(stub: StubProcess, remote: RemoteServer) -> None:
     _sdk(stub).beta.threads.create()
     remote.health()  # a round trip after the request, so its log line has been written
-    assert f'"POST /v1/threads" 200 {KEY} req_' in stub.stderr()
+    assert f'"POST /v1/threads" 200 {seal(KEY)} req_' in stub.stderr() and f" {KEY} " not in stub.stderr()
 
 
 def test_api_key_body_limit_journal_limit_and_clean_sigint(tmp_path: Path) -> None:
@@ -155,7 +156,10 @@ def test_api_key_body_limit_journal_limit_and_clean_sigint(tmp_path: Path) -> No
         assert big.value.status_code == 413
         for _ in range(5):
             client.beta.threads.create()
-        assert len(RemoteServer(stub.url).requests()) == 3
+        with pytest.raises(RemoteError) as refused:  # --api-key protects the journal too
+            RemoteServer(stub.url).requests()
+        assert refused.value.status == 401
+        assert len(RemoteServer(stub.url, token="sk-right-key-0001").requests()) == 3
         code, out = stub.stop(signal.SIGINT)
     assert code == 0 and "mockserver stopped" in out
 

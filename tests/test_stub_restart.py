@@ -12,6 +12,7 @@ import openai
 import pytest
 
 from mockserver import MockServer
+from mockserver.core.secrets import seal
 from mockserver.remote import RemoteServer
 
 from .clients import tracked
@@ -47,7 +48,7 @@ def test_state_survives_a_sigterm_restart_and_ids_continue_deterministically(tmp
         remote.add_fault(project=KEY, method="DELETE", path="/v1/threads/*", status=503)
         code, out = stub.stop(signal.SIGTERM)
     assert code == 0 and "mockserver stopped" in out
-    assert json.loads(state_file.read_text())["projects"][KEY]["threads"][1]["id"] == ids[1]
+    assert json.loads(state_file.read_text())["projects"][seal(KEY)]["threads"][1]["id"] == ids[1]
 
     with StubProcess(*args) as stub:
         client, remote = _sdk(stub), RemoteServer(stub.url)
@@ -142,7 +143,7 @@ def test_kill_9_during_heavy_writes_loses_nothing_saved_and_never_loads_a_torn_f
             stub.kill()
             writers.join()
         document = json.loads(state_file.read_text())  # a complete document, whatever moment the kill hit
-        saved = {t["id"] for t in document["projects"][KEY]["threads"]}
+        saved = {t["id"] for t in document["projects"][seal(KEY)]["threads"]}
         assert guaranteed <= saved
     assert len(guaranteed) >= 450
 
@@ -175,4 +176,4 @@ def test_a_missing_state_file_starts_empty_and_is_created_at_shutdown(tmp_path: 
         assert RemoteServer(stub.url).export_state()["projects"] == {}
         _sdk(stub).beta.threads.create()
         assert stub.stop(signal.SIGINT)[0] == 0
-    assert list(json.loads(state_file.read_text())["projects"]) == [KEY]
+    assert list(json.loads(state_file.read_text())["projects"]) == [seal(KEY)]

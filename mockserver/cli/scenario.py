@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import copy
 import json
+import os
 import sys
 import textwrap
 import urllib.error
@@ -160,7 +161,11 @@ def _from_url(args: argparse.Namespace) -> dict[str, Any]:
     base = args.url.rstrip("/").removesuffix("/v1")
     query = urllib.parse.urlencode({"project": args.project or "sk-mockserver"})
     try:
-        with urllib.request.urlopen(f"{base}/__mock__/state?{query}", timeout=30) as response:
+        request = urllib.request.Request(f"{base}/__mock__/state?{query}")
+        token = os.environ.get("MOCKSERVER_CONTROL_TOKEN")  # a stub off loopback or with --api-key needs it
+        if token:
+            request.add_header("X-Mockserver-Token", token)
+        with urllib.request.urlopen(request, timeout=30) as response:
             document: Any = json.loads(response.read())
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace")

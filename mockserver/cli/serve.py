@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -17,6 +18,8 @@ from typing import Any
 from mockserver.config import ServerConfig
 from mockserver.control.journal import DEFAULT_JOURNAL_LIMIT
 from mockserver.control.persistence import StateFileError
+from mockserver.control.security import TOKEN_ENV
+from mockserver.core.errors import StateSaveError
 from mockserver.migration.sunset import sunset_seeder
 from mockserver.replay import ReplayConfigError
 from mockserver.scenarios import ScenarioError
@@ -32,6 +35,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     net.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: loopback only)")
     net.add_argument("--port", type=int, default=8000, help="port to bind; 0 picks a free one (default 8000)")
     net.add_argument("--api-key", help="accept only this bearer key; others get the real 401 invalid_api_key")
+    net.add_argument(
+        "--control-token",
+        default=os.environ.get(TOKEN_ENV) or None,
+        help=f"token control-plane requests must send as X-Mockserver-Token (env {TOKEN_ENV}); default: none on "
+        "loopback, the --api-key if given, else a random one printed at start",
+    )
+    net.add_argument(
+        "--read-timeout", type=float, default=ServerConfig.read_timeout,
+        help="seconds a connection may send nothing while its request is awaited (default 30)",
+    )  # fmt: skip
+    net.add_argument(
+        "--max-connections", type=int, default=ServerConfig.max_connections,
+        help="open connections beyond which new ones get a 503 (default 1000)",
+    )  # fmt: skip
     net.add_argument("--max-body-bytes", type=int, default=ServerConfig.max_body_bytes, help="larger bodies get 413")
     state = parser.add_argument_group("state")
     state.add_argument("--seed", default="", help="seed mixed into every generated id")
@@ -46,7 +63,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     state.add_argument("--state-file", help="load state from this file at start and save it there (atomically)")
     state.add_argument(
-        "--save-interval", type=float, default=1.0, help="seconds between saves of changed state (0: only on demand)"
+        "--save-interval",
+        type=_interval,
+        default=1.0,
+        help="seconds between saves of changed state (0: only on demand); 'sync': save every write before "
+        "acknowledging it",
     )
     replay = parser.add_argument_group("replay (docs/replay.md)")
     replay.add_argument("--cassette", help="answer from this recorded cassette (record mode none: misses get a 400)")
@@ -60,8 +81,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     logs = parser.add_argument_group("logging")
     logs.add_argument("--log-level", default="info", choices=LOG_LEVELS, help="stderr log level (default info)")
     logs.add_argument("--no-access-log", action="store_true", help="do not log one line per request")
+    logs.add_argument(
+        "--journal-body-bytes",
+        type=int,
+        default=ServerConfig.journal_body_bytes,
+        help="journaled request bodies are cut to this many bytes, with a marker (default 64 KiB)",
+    )
     logs.add_argument("--journal-limit", type=int, default=DEFAULT_JOURNAL_LIMIT, help="requests kept in the journal")
     parser.set_defaults(func=run)
+
+
+def _interval(value: str) -> float | str:
+    if value == "sync":
+        return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds or 'sync', got {value!r}") from None
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"expected seconds >= 0 or 'sync', got {value!r}")
+    return seconds
 
 
 def config_from(args: argparse.Namespace) -> ServerConfig:
@@ -69,8 +108,13 @@ def config_from(args: argparse.Namespace) -> ServerConfig:
         api_key=args.api_key,
         max_body_bytes=args.max_body_bytes,
         journal_limit=args.journal_limit,
+        journal_body_bytes=args.journal_body_bytes,
         state_file=args.state_file,
-        save_interval=args.save_interval,
+        save_interval=1.0 if args.save_interval == "sync" else args.save_interval,
+        save_mode="sync" if args.save_interval == "sync" else "interval",
+        control_token=args.control_token,
+        read_timeout=args.read_timeout,
+        max_connections=args.max_connections,
     )
 
 
@@ -114,6 +158,9 @@ def run(args: argparse.Namespace) -> int:
     except (ServerStartError, StateFileError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, StateFileError) else 1
+    if server.control_token is not None and server.control_token != args.control_token:
+        where = "the --api-key" if server.control_token == args.api_key else server.control_token
+        print(f"mockserver: control plane token (send as X-Mockserver-Token): {where}", file=sys.stderr, flush=True)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -125,6 +172,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         stop.wait()
     finally:
-        server.stop()
+        try:
+            server.stop()
+        except StateSaveError as exc:  # the final save failed: say so plainly, and do not claim a clean stop
+            print(f"mockserver: stopped WITHOUT saving: {exc.message}", file=sys.stderr, flush=True)
+            return 3
     print("mockserver stopped", flush=True)
     return 0

@@ -9,9 +9,23 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.core import multipart
+from mockserver.core import jsonlimits, multipart
+from mockserver.core.secrets import mask_authorization, seal
 
 DEFAULT_JOURNAL_LIMIT = 10_000
+#: A kept request body is cut to this many bytes (``body_truncated`` then holds the original size): the journal is
+#: for assertions on what clients sent, and an 8 MiB upload repeated must not grow the server by gigabytes.
+DEFAULT_JOURNAL_BODY_BYTES = 64 * 1024
+#: All kept bodies together: beyond this, the oldest entries are dropped even under the count limit.
+DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024
+
+
+#: Headers whose values are credentials: the journal keeps them masked (docs/stub.md, "Security").
+_SECRET_HEADERS = {b"authorization", b"api-key", b"x-api-key", b"x-mockserver-token", b"cookie"}
+
+
+def _masked(name: bytes, value: str) -> str:
+    return mask_authorization(value) if name in _SECRET_HEADERS else value
 
 
 def summarize_multipart(raw_headers: list[tuple[bytes, bytes]], raw_body: bytes) -> bytes:
@@ -56,6 +70,8 @@ class JournalEntry:
     request_id: str
     #: True when no route matched (a typo in the client or an endpoint the fake lacks).
     unknown_route: bool = False
+    #: The body's real size when only its first ``body_bytes`` were kept (None: kept whole).
+    body_truncated: int | None = None
     _body: Any = field(default=None, repr=False)
     _parsed: bool = field(default=False, repr=False)
     _headers: dict[str, str] | None = field(default=None, repr=False)
@@ -71,8 +87,15 @@ class JournalEntry:
     def body(self) -> Any:
         if not self._parsed:
             self._parsed = True
+            if self.body_truncated is not None:  # a prefix is not JSON: the text, and a marker saying so
+                self._body = self.raw_body.decode("utf-8", "replace") + f"...[truncated: {self.body_truncated} bytes]"
+                return self._body
             try:
-                self._body = json.loads(self.raw_body) if self.raw_body else None
+                self._body = (
+                    json.loads(self.raw_body, parse_constant=jsonlimits.refuse_constant) if self.raw_body else None
+                )
+                if jsonlimits.needs_check(self.raw_body) and jsonlimits.value_problem(self._body, None):
+                    raise ValueError("cannot be served back as JSON")  # a lone surrogate: keep the text
             except (ValueError, RecursionError):  # not JSON, or nested too deep to parse: keep the text
                 self._body = self.raw_body.decode("utf-8", "replace")
         return self._body
@@ -86,9 +109,10 @@ class JournalEntry:
             "headers": dict(self.headers),
             "body": self.body,
             "status": self.status,
-            "project": self.project,
+            "project": seal(self.project),  # a key-named project is shown sealed (core/secrets.py)
             "request_id": self.request_id,
             "unknown_route": self.unknown_route,
+            "body_truncated": self.body_truncated,
         }
 
     def matches(
@@ -112,8 +136,17 @@ class JournalEntry:
 class Journal:
     """Thread-safe, bounded (oldest entries drop first); indices keep growing so a reader can mark a point."""
 
-    def __init__(self, limit: int = DEFAULT_JOURNAL_LIMIT) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=max(1, limit))
+    def __init__(
+        self,
+        limit: int = DEFAULT_JOURNAL_LIMIT,
+        *,
+        body_bytes: int = DEFAULT_JOURNAL_BODY_BYTES,
+        total_bytes: int = DEFAULT_JOURNAL_BYTES,
+    ) -> None:
+        self._entries: deque[JournalEntry] = deque()
+        self._limit = max(1, limit)
+        self.body_bytes, self.total_bytes = body_bytes, total_bytes
+        self._bytes = 0  # kept body bytes
         self._next_index = 0
         self._lock = threading.Lock()
 
@@ -122,11 +155,22 @@ class Journal:
             return self._next_index
 
     def record(self, **fields: Any) -> JournalEntry:
+        raw = fields.get("raw_headers")
+        if raw and any(k in _SECRET_HEADERS for k, _ in raw):  # never keep a credential, even in memory
+            fields["raw_headers"] = [
+                (k, _masked(k, v.decode("latin-1")).encode("latin-1") if k in _SECRET_HEADERS else v) for k, v in raw
+            ]
         fields["raw_body"] = summarize_multipart(fields.get("raw_headers", []), fields.get("raw_body", b""))
+        body: bytes = fields.get("raw_body", b"")
+        if len(body) > self.body_bytes:
+            fields["raw_body"], fields["body_truncated"] = body[: self.body_bytes], len(body)
         with self._lock:
             entry = JournalEntry(index=self._next_index, **fields)
             self._next_index += 1
             self._entries.append(entry)
+            self._bytes += len(entry.raw_body)
+            while len(self._entries) > self._limit or (self._bytes > self.total_bytes and len(self._entries) > 1):
+                self._bytes -= len(self._entries.popleft().raw_body)
             return entry
 
     def entries(self, *, since: int = 0, **filters: Any) -> list[JournalEntry]:
@@ -142,3 +186,4 @@ class Journal:
                 kept = [e for e in self._entries if e.project != project]
                 self._entries.clear()
                 self._entries.extend(kept)
+            self._bytes = sum(len(e.raw_body) for e in self._entries)

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from mockserver.control import persistence
 from mockserver.core import errors as e
 from mockserver.core.ids import MAX_TIMESTAMP
+from mockserver.core.secrets import seal
 from mockserver.store import Store
 from mockserver.surfaces.http import JSONResponse, json_body
 
@@ -61,8 +62,11 @@ def mark_changed(request: Request) -> None:
         state_file.touch()
 
 
-def _scenario_from(body: dict[str, Any]) -> Any:
+def _scenario_from(body: dict[str, Any], fixtures_dir: Any) -> Any:
+    """The scenario a control request names. Over the network only names inside the server's fixtures directory
+    are read (no ``path``, no ``fixtures_dir``, includes confined too): docs/stub.md, "Security"."""
     from mockserver.scenarios import load_document, load_scenario
+    from mockserver.scenarios.loader import fixtures_path
 
     unknown = sorted(set(body) - {"name", "path", "document", "fixtures_dir", "reset"})
     if unknown:
@@ -82,13 +86,23 @@ def _scenario_from(body: dict[str, Any]) -> Any:
             raise e.InvalidRequestError(
                 e.CONTROL_BAD_FIELD.format(param=name, reason=f"expected {expected}, got {body[name]!r}."), param=name
             )
+    for local_only in ("path", "fixtures_dir"):
+        if body.get(local_only) is not None:
+            reason = "file paths are accepted from the CLI and Python only; name a scenario in the fixtures directory."
+            raise e.InvalidRequestError(e.CONTROL_BAD_FIELD.format(param=local_only, reason=reason), param=local_only)
+    root = fixtures_path(fixtures_dir).absolute()
     if sources[0] == "document":
         if not isinstance(body["document"], dict):
             raise e.InvalidRequestError(
                 e.CONTROL_BAD_FIELD.format(param="document", reason="expected a scenario object."), param="document"
             )
-        return load_document(body["document"], source="control API document", fixtures_dir=body.get("fixtures_dir"))
-    return load_scenario(str(body[sources[0]]), body.get("fixtures_dir"))
+        return load_document(body["document"], source="control API document", fixtures_dir=root, confine=root)
+    return load_scenario(str(body["name"]), root, confine=root)
+
+
+def sealed(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Listings name key-named projects by their sealed form (core/secrets.py)."""
+    return [{**item, "project": seal(item["project"])} if item.get("project") else item for item in items]
 
 
 def _listing(items: list[Any]) -> JSONResponse:
@@ -100,7 +114,8 @@ async def health(request: Request) -> Response:
     state_file = getattr(request.app.state, "state_file", None)
     return JSONResponse(
         {
-            "status": "ok",
+            # "degraded": the state file cannot be saved, so writes are refused (see state_file.error).
+            "status": "ok" if state_file is None or state_file.failing is None else "degraded",
             "projects": len(store.project_names()),
             "journal_next_index": request.app.state.journal.next_index(),
             "state_file": None if state_file is None else state_file.describe(),
@@ -126,7 +141,7 @@ async def export_state(request: Request) -> Response:
 
 async def import_state(request: Request) -> Response:
     store, project = control_target(request)
-    body = await json_body(request)
+    body = await json_body(request, max_depth=None)
     mark_changed(request)
     if project is not None:
         persistence.import_one(store, project, body)
@@ -137,8 +152,8 @@ async def import_state(request: Request) -> Response:
 async def load_scenario(request: Request) -> Response:
     """Apply a scenario (``name``/``path`` of a file, or an inline ``document``) to a project, or as the baseline."""
     store, project = control_target(request)
-    body = await json_body(request)
-    scenario = _scenario_from(body)
+    body = await json_body(request, max_depth=None)
+    scenario = _scenario_from(body, getattr(request.app.state, "fixtures_dir", None))
     mark_changed(request)
     with persistence.all_or_nothing(store):  # a scenario refused half-way must not leave half of it behind
         if project is None:
@@ -183,7 +198,7 @@ async def get_clock(request: Request) -> Response:
     store, project = control_target(request)
     if project is not None:
         return JSONResponse({"project": project, "now": store.now(project)})
-    return JSONResponse({"projects": {name: store.now(name) for name in store.project_names()}})
+    return JSONResponse({"projects": {seal(name): store.now(name) for name in store.project_names()}})
 
 
 async def set_clock(request: Request) -> Response:
@@ -209,7 +224,7 @@ async def set_clock(request: Request) -> Response:
             result = {name: store.advance_clock(name, seconds) for name in names}
     if project is not None:
         return JSONResponse({"project": project, "now": result[project]})
-    return JSONResponse({"projects": result})
+    return JSONResponse({"projects": {seal(name): now for name, now in result.items()}})
 
 
 async def add_faults(request: Request) -> Response:
@@ -217,12 +232,12 @@ async def add_faults(request: Request) -> Response:
     body = await json_body(request)
     faults = body["faults"] if set(body) == {"faults"} else body
     mark_changed(request)
-    return _listing(store.faults.add_faults(project, faults))
+    return _listing(sealed(store.faults.add_faults(project, faults)))
 
 
 async def list_faults(request: Request) -> Response:
     store, project = control_target(request)
-    return _listing(store.faults.list_faults(project))
+    return _listing(sealed(store.faults.list_faults(project)))
 
 
 async def clear_faults(request: Request) -> Response:

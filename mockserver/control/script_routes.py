@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mockserver.control.routes import control_target, mark_changed
+from mockserver.control.routes import control_target, mark_changed, sealed
 from mockserver.surfaces.http import JSONResponse, json_body
 
 
@@ -26,7 +26,7 @@ async def add_rules(request: Request) -> Response:
 
 async def list_rules(request: Request) -> Response:
     store, project = control_target(request)
-    misses = store.script.script_misses(project)
+    misses = sealed(store.script.script_misses(project))
     return JSONResponse({"rules": store.script.list_script_rules(project), "misses": misses})
 
 

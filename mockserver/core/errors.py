@@ -45,6 +45,17 @@ INVALID_JSON = (
     "library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have "
     "trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)"
 )
+#: INF: the real API's parser refuses these bodies outright; we say why (docs/stub.md, "Limits").
+INVALID_JSON_VALUE = (
+    "We could not parse the JSON body of your request: {reason}. The OpenAI API expects a JSON payload of valid "
+    "Unicode text with finite numbers."
+)
+INVALID_URL_VALUE = "Invalid '{param}'. Expected a valid URL, but got a value with an invalid format."
+FILE_SEARCH_ONE_OF = (
+    "Invalid '{param}': expected exactly one of 'vector_store_ids' (existing vector stores) or 'vector_stores' "
+    "(vector stores to create)."
+)
+CHUNK_OVERLAP_TOO_BIG = "Invalid '{param}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens."
 UNKNOWN_URL = (
     "Unknown request URL: {method} {path}. Please check the URL for typos, or see the docs at "
     "https://platform.openai.com/docs/api-reference/."
@@ -428,3 +439,48 @@ def mask_key(key: str) -> str:
     if len(key) <= 8:
         return "*" * len(key)
     return f"{key[:8]}{'*' * max(len(key) - 12, 4)}{key[-4:]}"
+
+
+class StateSaveError(MockError):
+    """The state file cannot be written: writes are refused (503) until a save succeeds (docs/stub.md)."""
+
+    status = 503
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(STATE_SAVE_FAILING.format(reason=reason), code="state_file_unwritable")
+
+
+STATE_SAVE_FAILING = (
+    "The state file cannot be saved ({reason}); this mockserver refuses writes until a save succeeds, so nothing "
+    "acknowledged is lost. Fix the file or its directory; saving is retried every --save-interval."
+)
+
+
+class ForbiddenError(MockError):
+    """A request the server's security model refuses (Host, Origin, control token): docs/stub.md, "Security"."""
+
+    status = 403
+    type = "invalid_request_error"
+
+
+class UnsupportedMediaTypeError(MockError):
+    status = 415
+    type = "invalid_request_error"
+
+
+BAD_HOST = (
+    "Host {host!r} is not allowed: this mockserver listens on loopback, so it answers only requests addressed to "
+    "localhost, 127.0.0.1 or [::1] (protection against DNS rebinding)."
+)
+BAD_ORIGIN = (
+    "Cross-origin requests to the control plane are refused (Origin {origin!r}): a web page must not be able to "
+    "change this mockserver's state."
+)
+BAD_CONTROL_TOKEN = (
+    "The control plane needs its token: send it in the 'X-Mockserver-Token' header (printed at start, or set with "
+    "--control-token / MOCKSERVER_CONTROL_TOKEN)."
+)
+CONTROL_NEEDS_JSON = (
+    "Control-plane writes must be sent with 'Content-Type: application/json' (got {ctype!r}); this keeps "
+    "cross-site form posts from changing state."
+)

@@ -105,8 +105,11 @@ class IdFactory:
     hash so two projects on one server never share an ID (a thread of one key is a 404 for another).
     """
 
-    def __init__(self, seed: str = "", project: str = "") -> None:
-        self._salt = f"{seed}\x00{project}\x00"
+    def __init__(self, seed: str = "", project: str = "", epoch: int = 0) -> None:
+        #: The boot epoch: 0 in memory and after clean restarts; raised after an unclean stop so that IDs minted
+        #: after the last save (and lost with it) are never handed out again (docs/stub.md, "Durability").
+        self.epoch = epoch
+        self._salt = f"{seed}\x00{project}\x00" + (f"boot{epoch}\x00" if epoch else "")
         self._counters: dict[str, int] = {}
 
     def new(self, kind: str) -> str:

@@ -36,10 +36,12 @@ class Project:
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def new(cls, name: str, seed: str, clock_start: int, factories: Mapping[str, Callable[[], Any]]) -> Project:
+    def new(
+        cls, name: str, seed: str, clock_start: int, factories: Mapping[str, Callable[[], Any]], epoch: int = 0
+    ) -> Project:
         return cls(
             name=name,
-            ids=IdFactory(seed, name),
+            ids=IdFactory(seed, name, epoch),
             clock=Clock(clock_start),
             states={surface: make() for surface, make in factories.items()},
         )
@@ -48,9 +50,10 @@ class Project:
         self.sequence += 1
         return self.sequence
 
-    def clone(self, name: str, seed: str) -> Project:
-        """An independent copy for project ``name``: same objects, same clock, IDs continuing deterministically."""
-        ids = IdFactory(seed, name)
+    def clone(self, name: str, seed: str, epoch: int | None = None) -> Project:
+        """An independent copy for project ``name``: same objects, same clock, IDs continuing deterministically
+        (in ``epoch``, default this project's)."""
+        ids = IdFactory(seed, name, self.ids.epoch if epoch is None else epoch)
         ids.restore(self.ids.counters())
         return Project(
             name=name,

@@ -18,6 +18,7 @@ from mockserver.core import errors as e
 from mockserver.core import validation as v
 from mockserver.core.ids import DEFAULT_EPOCH, KINDS, MAX_COUNT, PREFIXES, is_seedable_id
 from mockserver.core.project import Project
+from mockserver.core.secrets import is_secret, seal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +60,8 @@ class ProjectStore:
         #: surface name -> factory of that surface's per-project state.
         self._state_factories = dict(states or {})
         self._projects: dict[str, Project] = {}
+        #: Mixed into new IDs after an unclean stop (control/durability.py); 0 keeps in-memory use deterministic.
+        self.id_epoch = 0
         self._template: Project | None = None
         #: Called after every reset with what was reset (``"project"``, ``"all"`` or ``"baseline"``): layers that
         #: keep state for every project (global rules, faults) forget it on ``"all"``.
@@ -69,10 +72,13 @@ class ProjectStore:
     def _project(self, name: str) -> Project:
         project = self._projects.get(name)
         if project is None:
-            if self._template is not None:
-                project = self._template.clone(name, self.seed)
+            sealed = self._projects.pop(seal(name), None) if is_secret(name) else None
+            if sealed is not None:  # loaded from a state file under its sealed name: claimed by its key
+                project = sealed.clone(name, self.seed, self.id_epoch)
+            elif self._template is not None:
+                project = self._template.clone(name, self.seed, self.id_epoch)
             else:
-                project = Project.new(name, self.seed, self.clock_start, self._state_factories)
+                project = Project.new(name, self.seed, self.clock_start, self._state_factories, self.id_epoch)
             self._projects[name] = project
         return project
 
@@ -94,6 +100,7 @@ class ProjectStore:
             self._projects.clear()
         else:
             self._projects.pop(project, None)
+            self._projects.pop(seal(project), None)
         self._after_reset("all" if project is None else "project")
 
     @locked

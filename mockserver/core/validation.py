@@ -7,8 +7,10 @@ of the offending value (``messages[0].content[1].type``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from mockserver.core import errors as e
 from mockserver.core.ids import PREFIXES
@@ -194,12 +196,31 @@ LIST_LIMIT_MAX = 100
 LIST_LIMIT_DEFAULT = 20
 
 
+def check_url(value: str, param: str) -> None:
+    """A URL with a scheme and a host (``http``/``https``), or a ``data:`` URI: what an image URL must be."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        parts = None
+    ok = parts is not None and (
+        (parts.scheme in ("http", "https") and bool(parts.netloc)) or (parts.scheme == "data" and "," in parts.path)
+    )
+    if not ok or any(c.isspace() for c in value):
+        raise e.InvalidRequestError(e.INVALID_URL_VALUE.format(param=param), param=param, code="invalid_value")
+
+
+#: ``limit=`` digits: ASCII only, no sign but an optional minus, no underscores or spaces (``int()`` takes all).
+_INTEGER_QUERY = re.compile(r"-?[0-9]+")
+
+
 def parse_list_query(query: Mapping[str, str]) -> dict[str, Any]:
     """``limit`` (1..100, default 20), ``order`` (asc|desc, default desc), ``after``/``before`` cursors."""
     raw_limit = query.get("limit")
     limit = LIST_LIMIT_DEFAULT
     if raw_limit is not None:
         try:
+            if not _INTEGER_QUERY.fullmatch(raw_limit):
+                raise ValueError(raw_limit)
             limit = int(raw_limit)
         except ValueError:
             raise e.InvalidRequestError(

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
+from mockserver.model import safe_regex
 
 RULE_FIELDS = ("name", "match", "reply", "then", "times")
 TEXT_CONDITIONS = ("equals", "contains", "regex")
@@ -89,8 +89,8 @@ def _parse_match(match: Any, param: str) -> dict[str, Any]:
             text = v.expect_string(conditions[key], f"{param}.{key}") or ""
             if key == "regex":
                 try:
-                    re.compile(text)
-                except re.error as exc:
+                    safe_regex.compile_pattern(text)  # RE2: linear-time matching (model/safe_regex.py)
+                except safe_regex.RegexError as exc:
                     raise e.InvalidRequestError(
                         e.SCRIPT_BAD_REGEX.format(param=f"{param}.regex", error=exc), param=f"{param}.regex"
                     ) from None
@@ -296,7 +296,7 @@ def matches(rule: Mapping[str, Any], ctx: RunContext) -> bool:
         return False
     if "contains" in match and match["contains"] not in ctx.text:
         return False
-    if "regex" in match and re.search(match["regex"], ctx.text) is None:
+    if "regex" in match and not safe_regex.search(match["regex"], ctx.text):
         return False
     if "assistant_id" in match and ctx.assistant.get("id") != match["assistant_id"]:
         return False

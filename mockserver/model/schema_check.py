@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote
 
+from mockserver.model import safe_regex
+
 
 class SchemaError(ValueError):
     """The schema cannot be satisfied by any (finite) instance, or a ``$ref`` does not resolve."""
@@ -132,11 +134,11 @@ def _check_string(s: Mapping[str, Any], x: str, at: str, out: list[str]) -> None
         out.append(f"{at}: {_short(x)} is longer than {s['maxLength']} characters")
     pattern = s.get("pattern")
     if isinstance(pattern, str):
-        try:
-            if not re.search(pattern, x):
+        try:  # RE2: a client's pattern runs in linear time (model/safe_regex.py)
+            if not safe_regex.search(pattern, x):
                 out.append(f"{at}: {_short(x)} does not match the pattern {pattern!r}")
-        except re.error:
-            pass  # an ECMA-only pattern Python cannot compile: not checked
+        except safe_regex.RegexError:
+            pass  # a pattern RE2 cannot compile (lookarounds, backreferences): not checked
     fmt = s.get("format")
     if isinstance(fmt, str) and not _format_ok(fmt, x):
         out.append(f"{at}: {_short(x)} is not a valid {fmt!r}")

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from mockserver.scenarios.parse import MAX_DEPTH, structure_problems
+
 try:  # pragma: no cover - platform dependent
     import fcntl
 except ImportError:  # pragma: no cover
@@ -39,9 +41,22 @@ def is_json(path: Path) -> bool:
 
 def parse_document(text: str, path: Path) -> Any:
     try:
-        return json.loads(text) if is_json(path) else yaml.load(text, Loader=_Loader)
+        document = json.loads(text) if is_json(path) else yaml.load(text, Loader=_Loader)
     except (ValueError, yaml.YAMLError) as exc:
         raise CassetteError(f"{path}: not valid {'JSON' if is_json(path) else 'YAML'}: {exc}") from exc
+    except RecursionError:
+        raise CassetteError(f"{path}: nested more than {MAX_DEPTH} levels deep") from None
+    check_structure(document, path)
+    return document
+
+
+def check_structure(document: Any, path: Path) -> None:
+    """The scenario loader's limits (depth, self-reference, alias expansion): an 810-byte file of nested YAML
+    aliases would otherwise expand, on the first replayed request, into more than memory holds."""
+    problems = structure_problems(document)
+    if problems:
+        where, message = problems[0]
+        raise CassetteError(f"{path}: {where + ': ' if where else ''}{message}")
 
 
 def validate(document: Any, path: Path) -> list[dict[str, Any]]:

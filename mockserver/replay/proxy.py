@@ -41,11 +41,23 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def confined(path: str) -> bool:
+    """True if ``path`` (decoded) stays under ``/v1/``: no ``.``/``..`` segment (``/v1/../X`` and ``/v1/%2e%2e/X``
+    would reach ``<upstream host>/X`` with the real key) and no backslash or control character."""
+    segments = path.split("/")
+    return (
+        path.startswith("/v1/")
+        and not any(segment in (".", "..") for segment in segments)
+        and "\\" not in path
+        and path.isprintable()
+    )
+
+
 def upstream_url(base: str, path: str, query: bytes) -> str:
     """``base`` is what an SDK would use as ``base_url`` (``https://api.openai.com/v1``): it stands for ``/v1``."""
-    if path == "/v1" or path.startswith("/v1/"):
-        path = path[3:]
-    return base.rstrip("/") + path + (f"?{query.decode('latin-1')}" if query else "")
+    if not confined(path):
+        raise ValueError(f"path {path!r} leaves /v1")
+    return base.rstrip("/") + path[3:] + (f"?{query.decode('latin-1')}" if query else "")
 
 
 def upstream_headers(scope: Scope, key: str) -> dict[str, str]:
@@ -101,7 +113,14 @@ async def forward(
     stopped right after.
     """
     assert session.upstream is not None and session.upstream_api_key is not None
-    url = upstream_url(session.upstream, scope["path"], scope.get("query_string", b""))
+    try:
+        url = upstream_url(session.upstream, scope["path"], scope.get("query_string", b""))
+    except ValueError:  # never forwarded, never recorded: an unknown URL, as upstream would say for /v1/...
+        path = scope["path"]
+        await error_response(
+            e.NotFoundError(e.UNKNOWN_URL.format(method=scope["method"], path=path), code="unknown_url")
+        )(scope, receive, send)
+        return None
     started = False
     async with httpx.AsyncClient(timeout=_TIMEOUT, verify=_tls()) as client:
         try:

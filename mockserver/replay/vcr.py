@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from mockserver.replay.cassette import CassetteError, save
+from mockserver.replay.cassette import CassetteError, check_structure, save
 from mockserver.replay.matching import query_mapping, query_pairs
 from mockserver.replay.scrub import REQUEST_HEADERS, RESPONSE_HEADERS, keep_headers, scrub_pairs, scrub_text
 from mockserver.replay.wire import encode_body, parse_stream
@@ -112,6 +112,9 @@ def import_vcr(source: str | os.PathLike[str], target: str | os.PathLike[str]) -
         raise CassetteError(f"{source}: not found") from exc
     except (ValueError, yaml.YAMLError) as exc:
         raise CassetteError(f"{source}: cannot parse: {exc}") from exc
+    except RecursionError:
+        raise CassetteError(f"{source}: nested too deeply to read") from None
+    check_structure(document, source)  # the same limits as cassettes and scenarios
     try:
         interactions = convert(document)
     except CassetteError as exc:

@@ -41,10 +41,20 @@ def resolve(
     fixtures: str | os.PathLike[str] | None = None,
     *,
     relative_to: Path | None = None,
+    confine: Path | None = None,
 ) -> Path:
-    """The file a scenario reference means; :class:`ScenarioError` listing the places tried if none exists."""
+    """The file a scenario reference means; :class:`ScenarioError` listing the places tried if none exists.
+
+    ``confine`` (names from the network, docs/stub.md "Security"): only relative names without ``..``, and only
+    files whose real path (symlinks followed) lies inside that directory; nothing outside it is even opened.
+    """
     reference = Path(name_or_path)
+    if confine is not None and (reference.is_absolute() or ".." in reference.parts or "\\" in str(name_or_path)):
+        message = "only names inside the fixtures directory are accepted here (no absolute paths, no '..')"
+        raise ScenarioError([Problem(str(name_or_path), "", message)])
     bases = [Path()] if reference.is_absolute() else [relative_to or Path(), fixtures_path(fixtures)]
+    if confine is not None:
+        bases = [b for b in bases if _inside(b, confine)] or [confine]
     tried: list[Path] = []
     for base in bases:
         candidate = base / reference
@@ -55,17 +65,36 @@ def resolve(
         for option in options:
             if option not in tried:
                 tried.append(option)
-            if option.is_file():
+            try:
+                found = option.is_file() and (confine is None or _inside(option, confine))
+            except OSError:  # e.g. a name longer than the file system allows: simply not there
+                found = False
+            if found:
                 return option
-    looked = ", ".join(str(p) for p in tried)
+    looked = ", ".join(str(p if confine is None else p.name) for p in tried)
     raise ScenarioError([Problem(str(name_or_path), "", f"scenario not found (looked for: {looked})")])
 
 
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop, or a name too long: not a place we read
+        return False
+
+
 def load_scenario(
-    name_or_path: str | os.PathLike[str], fixtures_dir: str | os.PathLike[str] | None = None, *, cache: bool = True
+    name_or_path: str | os.PathLike[str],
+    fixtures_dir: str | os.PathLike[str] | None = None,
+    *,
+    cache: bool = True,
+    confine: Path | None = None,
 ) -> Scenario:
-    """Load, validate and cache a scenario file (and its includes). Raises :class:`ScenarioError`."""
-    return _load_file(resolve(name_or_path, fixtures_dir), fixtures_dir, (), cache, {})
+    """Load, validate and cache a scenario file (and its includes). Raises :class:`ScenarioError`.
+
+    ``confine``: resolve the name, and every include, only inside that directory (see :func:`resolve`).
+    """
+    path = resolve(name_or_path, fixtures_dir, confine=confine)
+    return _load_file(path, fixtures_dir, (), cache and confine is None, {}, confine)
 
 
 def load_document(
@@ -74,10 +103,13 @@ def load_document(
     *,
     fixtures_dir: str | os.PathLike[str] | None = None,
     base_dir: str | os.PathLike[str] | None = None,
+    confine: Path | None = None,
 ) -> Scenario:
-    """Validate a scenario given as a dict (includes resolve against ``base_dir``, default the current one)."""
+    """Validate a scenario given as a dict (includes resolve against ``base_dir``, default the current one;
+    with ``confine``, only inside that directory)."""
     document = copy.deepcopy(dict(document)) if isinstance(document, Mapping) else document
-    return _build(document, source, "", fixtures_dir, Path(base_dir or "."), (), _no_lines, True, {})
+    base = Path(base_dir or confine or ".")
+    return _build(document, source, "", fixtures_dir, base, (), _no_lines, confine is None, {}, confine)
 
 
 def load_text(
@@ -131,7 +163,12 @@ def _lazy_lines(text: str) -> Any:
 
 
 def _load_file(
-    path: Path, fixtures: Any, stack: tuple[Path, ...], use_cache: bool, loaded: dict[Path, Scenario]
+    path: Path,
+    fixtures: Any,
+    stack: tuple[Path, ...],
+    use_cache: bool,
+    loaded: dict[Path, Scenario],
+    confine: Path | None = None,
 ) -> Scenario:
     # ``loaded``: files done in this load, so a file reached along many include paths is read once (cache or not).
     if (done := loaded.get(path.resolve())) is not None:
@@ -151,7 +188,8 @@ def _load_file(
     else:
         document, line_map = parse_yaml(text, source)
         lines = line_map.get
-    scenario = _build(document, source, str(path.resolve()), fixtures, path.parent, stack, lines, use_cache, loaded)
+    key = str(path.resolve())
+    scenario = _build(document, source, key, fixtures, path.parent, stack, lines, use_cache, loaded, confine)
     if use_cache:
         CACHE.put(path, fixtures_path(fixtures), scenario)
     loaded[path.resolve()] = scenario
@@ -179,6 +217,7 @@ def _build(
     lines: Any,
     use_cache: bool,
     loaded: dict[Path, Scenario],
+    confine: Path | None = None,
 ) -> Scenario:
     probe = Scenario(name="", source=source, document={}, line_of=lines)
     problems = [probe.problem(path, message) for path, message in validate_document(document)]
@@ -190,13 +229,13 @@ def _build(
     for index, reference in enumerate(document.get("include", [])):
         where = join("include", index)
         try:
-            target = resolve(reference, fixtures, relative_to=base_dir)
+            target = resolve(reference, fixtures, relative_to=base_dir, confine=confine)
         except ScenarioError as exc:
             raise ScenarioError([probe.problem(where, exc.problems[0].message)]) from None
         if target.resolve() in chain:
             cycle = " -> ".join(str(p) for p in (*chain, target.resolve()))
             raise ScenarioError([probe.problem(where, f"include cycle: {cycle}")])
-        includes.append(_load_file(target, fixtures, chain, use_cache, loaded))
+        includes.append(_load_file(target, fixtures, chain, use_cache, loaded, confine))
     name = Path(source).stem if key else source
     return Scenario(name=name, source=source, document=document, includes=tuple(includes), key=key, line_of=lines)
 

@@ -9,10 +9,12 @@ needs one, by composing the text as YAML (JSON is, for this purpose, YAML).
 from __future__ import annotations
 
 import json
+from math import isfinite
 from typing import Any
 
 import yaml
 
+from mockserver.core.jsonlimits import bad_string, value_problem
 from mockserver.scenarios.validate import Problem, ScenarioError, join
 
 #: Deepest nesting a document may have: far beyond any API object, well within Python's recursion limit (the store
@@ -161,6 +163,9 @@ def structure_problems(document: Any) -> list[tuple[str, str]]:
     while stack:
         value, path, depth, finished = stack.pop()
         if not isinstance(value, (dict, list)):
+            # What a request may not store, a document may not hold either (core/jsonlimits.py).
+            if (isinstance(value, str) and bad_string(value)) or (isinstance(value, float) and not isfinite(value)):
+                return [(path, "is not valid JSON: " + (value_problem(value) or ""))]
             continue
         children = list(value.values() if isinstance(value, dict) else value)
         if finished:
@@ -179,6 +184,8 @@ def structure_problems(document: Any) -> list[tuple[str, str]]:
         walked += 1
         stack.append((value, path, depth, True))
         items = value.items() if isinstance(value, dict) else enumerate(value)
+        if isinstance(value, dict) and any(isinstance(k, str) and bad_string(k) for k in value):
+            return [(path, "a key contains a lone surrogate (not valid Unicode)")]
         stack.extend((child, join(path, key), depth + 1, False) for key, child in reversed(list(items)))
     extra = (measured[id(document)][0] if id(document) in measured else 0) - walked
     if extra > ALIAS_EXPANSION_LIMIT:

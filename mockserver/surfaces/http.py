@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mockserver.core import errors as e
-from mockserver.core import wirejson
+from mockserver.core import jsonlimits, wirejson
 from mockserver.core.validation import json_type_name
 
 if TYPE_CHECKING:
@@ -49,20 +49,29 @@ def api_context(request: Request) -> tuple[Store, str]:
     return request.app.state.store, request.scope["mockserver.project"]
 
 
-async def json_body(request: Request, *checks: Callable[[], object]) -> dict[str, Any]:
+async def json_body(
+    request: Request, *checks: Callable[[], object], max_depth: int | None = jsonlimits.MAX_BODY_DEPTH
+) -> dict[str, Any]:
     """The request's JSON object (``{}`` when empty).
+
+    ``max_depth``: documents (state, scenarios) pass None: the scenario loader applies the document rule.
 
     A body that does not parse is a body error, and body errors come after path and existence errors: so
     ``checks`` (thunks that raise those) run first when the body is bad.
     """
     raw = await request.body()
-    if not raw.strip():
+    if not raw:  # no body at all (e.g. a cancel); whitespace alone is not JSON
         return {}
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=jsonlimits.refuse_constant)
         if isinstance(body, dict):
-            return body
-        error = e.InvalidRequestError(e.BODY_NOT_OBJECT.format(actual=json_type_name(body)))
+            # Never store what cannot be served back or reloaded (docs/stub.md, "Limits").
+            problem = jsonlimits.value_problem(body, max_depth) if jsonlimits.needs_check(raw) else None
+            if problem is None:
+                return body
+            error = e.InvalidRequestError(e.INVALID_JSON_VALUE.format(reason=problem))
+        else:
+            error = e.InvalidRequestError(e.BODY_NOT_OBJECT.format(actual=json_type_name(body)))
     except (ValueError, RecursionError):  # RecursionError: nesting too deep for the parser
         error = e.InvalidRequestError(e.INVALID_JSON)
     for check in checks:

@@ -43,6 +43,7 @@ class AssistantOps(AssistantsBase):
         if "reasoning_effort" in body:
             fields["reasoning_effort"] = rp.reasoning_effort(body["reasoning_effort"])
         if "tools" in body:
+            v.expect_array(body["tools"], "tools")  # optional but not nullable on assistants (the reference)
             fields["tools"] = rp.tools(body["tools"], "tools", max_items=MAX_ASSISTANT_TOOLS)
         if "tool_resources" in body:
             fields["tool_resources"] = models.normalize_tool_resources(body["tool_resources"], allow_helpers=creating)

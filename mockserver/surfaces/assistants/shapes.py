@@ -110,7 +110,8 @@ def _normalize_part(part: Any, param: str) -> dict[str, Any]:
         v.reject_unknown(part, ("type", "image_url"))
         image = v.expect_object(v.require(part, "image_url", param), f"{param}.image_url") or {}
         v.reject_unknown(image, ("url", "detail"))
-        url = v.expect_string(v.require(image, "url", f"{param}.image_url"), f"{param}.image_url.url")
+        url = v.expect_string(v.require(image, "url", f"{param}.image_url"), f"{param}.image_url.url") or ""
+        v.check_url(url, f"{param}.image_url.url")
         detail = _detail(image, f"{param}.image_url")
         return {"type": "image_url", "image_url": {"url": url, "detail": detail}}
     v.reject_unknown(part, ("type", "image_file"))
@@ -180,16 +181,51 @@ def normalize_tool_resources(
                 e.CHAT_UNKNOWN_PARAMETER.format(param=param_name), param=param_name, code="unknown_parameter"
             )
         v.reject_unknown(fs, ("vector_store_ids", "vector_stores") if allow_helpers else ("vector_store_ids",))
+        given = [k for k in ("vector_store_ids", "vector_stores") if k in fs]
+        if allow_helpers and len(given) != 1:  # INF (docs/assistants.md): the reference's oneOf, exactly one
+            raise e.InvalidRequestError(e.FILE_SEARCH_ONE_OF.format(param=where), param=where)
         ids = v.expect_array(fs.get("vector_store_ids", []), f"{where}.vector_store_ids", max_items=1) or []
         for i, store_id in enumerate(ids):
             v.expect_string(store_id, f"{where}.vector_store_ids[{i}]")
         helpers = v.expect_array(fs.get("vector_stores", []), f"{where}.vector_stores", max_items=1) or []
         for i, helper in enumerate(helpers):
-            v.expect_object(helper, f"{where}.vector_stores[{i}]")
+            _vector_store_helper(helper, f"{where}.vector_stores[{i}]")
         result["file_search"] = {"vector_store_ids": list(ids)}
         if helpers:  # made into real stores once the whole request is valid (references.py)
             result["_new_vector_stores"] = [dict(helper) for helper in helpers]
     return result
+
+
+def _vector_store_helper(value: Any, param: str) -> None:
+    """The ``vector_stores`` creation helper: ``file_ids`` (<= 10000), ``chunking_strategy``, ``metadata``."""
+    helper = v.expect_object(value, param) or {}
+    v.reject_unknown(helper, ("file_ids", "chunking_strategy", "metadata"))
+    file_ids = v.expect_array(helper.get("file_ids", []), f"{param}.file_ids", max_items=10000) or []
+    for i, file_id in enumerate(file_ids):
+        v.expect_string(file_id, f"{param}.file_ids[{i}]")
+    if "metadata" in helper:
+        v.check_metadata(helper["metadata"], f"{param}.metadata")
+    if "chunking_strategy" in helper:
+        where = f"{param}.chunking_strategy"
+        strategy = v.expect_object(helper["chunking_strategy"], where) or {}
+        kind = v.expect_enum(v.require(strategy, "type", where), ["auto", "static"], f"{where}.type")
+        if kind == "auto":
+            v.reject_unknown(strategy, ("type",))
+            return
+        v.reject_unknown(strategy, ("type", "static"))
+        static = v.expect_object(v.require(strategy, "static", where), f"{where}.static") or {}
+        v.reject_unknown(static, ("max_chunk_size_tokens", "chunk_overlap_tokens"))
+        size = v.expect_int(
+            v.require(static, "max_chunk_size_tokens", f"{where}.static"),
+            f"{where}.static.max_chunk_size_tokens", minimum=100, maximum=4096,
+        )  # fmt: skip
+        overlap = v.expect_int(
+            v.require(static, "chunk_overlap_tokens", f"{where}.static"), f"{where}.static.chunk_overlap_tokens",
+            minimum=0,
+        )  # fmt: skip
+        if size is not None and overlap is not None and overlap > size // 2:
+            param_name = f"{where}.static.chunk_overlap_tokens"
+            raise e.InvalidRequestError(e.CHUNK_OVERLAP_TOO_BIG.format(param=param_name), param=param_name)
 
 
 # -- assistants, runs and run steps (issue 5) -------------------------------------------------------------------

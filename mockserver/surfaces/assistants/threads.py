@@ -40,7 +40,7 @@ class ThreadOps(AssistantsBase):
         metadata = v.check_metadata(body.get("metadata"), v.join_param(prefix, "metadata"))
         resources = models.normalize_tool_resources(body.get("tool_resources"), v.join_param(prefix, "tool_resources"))
         messages_param = v.join_param(prefix, "messages")
-        raw_messages = v.expect_array(body.get("messages"), messages_param, nullable=True) or []
+        raw_messages = v.expect_array(body.get("messages", []), messages_param) or []  # not nullable (reference)
         prepared = [self._prepare_message(m, f"{messages_param}[{i}]") for i, m in enumerate(raw_messages)]
         # Objects restored with an explicit id keep their references as written (references.py).
         seeding = thread_id is not None

@@ -9,12 +9,12 @@ scored 0.9) sets those scores for every input it matches; a category is flagged 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
+from mockserver.model import safe_regex
 from mockserver.surfaces.chat.inputs import unknown
 
 #: The omni categories in the order real responses list them (V-spec example).
@@ -46,8 +46,8 @@ def _rule(raw: Any, param: str) -> dict[str, Any]:
             text = v.expect_string(match[kind], f"{param}.match.{kind}") or ""
             if kind == "regex":
                 try:
-                    re.compile(text)
-                except re.error as exc:
+                    safe_regex.compile_pattern(text)  # RE2: linear-time matching (model/safe_regex.py)
+                except safe_regex.RegexError as exc:
                     where = f"{param}.match.regex"
                     raise e.InvalidRequestError(
                         e.SCRIPT_BAD_REGEX.format(param=where, error=exc), param=where
@@ -72,7 +72,7 @@ def _matches(match: Mapping[str, str], text: str) -> bool:
         return False
     if "contains" in match and match["contains"].casefold() not in folded:
         return False
-    return not ("regex" in match and re.search(match["regex"], text) is None)
+    return not ("regex" in match and not safe_regex.search(match["regex"], text))
 
 
 def _base_score(model: str, text: str, category: str) -> float:

@@ -9,13 +9,13 @@ still apply); without a matching rule the lexical scoring of :mod:`.search` deci
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
 from mockserver.core.project import Project
 from mockserver.core.store import locked
+from mockserver.model import safe_regex
 from mockserver.surfaces.vector_stores import params as vp
 from mockserver.surfaces.vector_stores import search as s
 from mockserver.surfaces.vector_stores import shapes
@@ -39,8 +39,8 @@ def check_search_script(rules: Any, param: str = "search") -> tuple[dict[str, An
             v.expect_string(pattern, f"{where}.match.{kind}")
             if kind == "regex":
                 try:
-                    re.compile(pattern)
-                except re.error as exc:
+                    safe_regex.compile_pattern(pattern)  # RE2: linear-time matching (model/safe_regex.py)
+                except safe_regex.RegexError as exc:
                     raise e.InvalidRequestError(
                         e.SCRIPT_BAD_REGEX.format(param=f"{where}.match.regex", error=exc), param=f"{where}.match.regex"
                     ) from None
@@ -73,7 +73,7 @@ def _rule_matches(match: dict[str, str], query: str) -> bool:
         return False
     if "contains" in match and match["contains"] not in query:
         return False
-    return not ("regex" in match and re.search(match["regex"], query) is None)
+    return not ("regex" in match and not safe_regex.search(match["regex"], query))
 
 
 class SearchOps(VectorStoresBase):

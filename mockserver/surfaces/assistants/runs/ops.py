@@ -145,7 +145,7 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         overrides = rp.run_overrides(body)
         resources = body.get("tool_resources")
         resources = None if resources is None else models.normalize_tool_resources(resources, allow_helpers=False)
-        thread_body = v.expect_object(body.get("thread"), "thread", nullable=True) or {}
+        thread_body = v.expect_object(body["thread"], "thread") or {} if "thread" in body else {}  # not nullable
         v.reject_unknown(thread_body, ("messages", "metadata", "tool_resources"))
         assistant = self._assistant(state, assistant_id)
         if resources is not None:
@@ -259,7 +259,7 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
             where = f"tool_outputs[{i}]"
             v.expect_object(item, where)
             v.reject_unknown(item, ("tool_call_id", "output"))
-            call_id = v.expect_string(item.get("tool_call_id"), f"{where}.tool_call_id", nullable=True)
+            call_id = v.expect_string(v.require(item, "tool_call_id", where), f"{where}.tool_call_id")
             output = v.expect_string(item.get("output"), f"{where}.output", nullable=True)
             outputs[call_id or ""] = output or ""
         self._settle_runs(state, thread)

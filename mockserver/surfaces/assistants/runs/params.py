@@ -108,7 +108,8 @@ def response_format(value: Any, param: str = "response_format") -> Any:
     v.reject_unknown(schema, ("name", "description", "schema", "strict"))
     v.expect_string(v.require(schema, "name", where), f"{where}.name", max_length=64)
     v.expect_string(schema.get("description"), f"{where}.description", nullable=True)
-    v.expect_object(schema.get("schema"), f"{where}.schema", nullable=True)
+    if "schema" in schema:  # optional, but not nullable (the reference's JSON Schema object)
+        v.expect_object(schema["schema"], f"{where}.schema")
     v.expect_bool(schema.get("strict"), f"{where}.strict", nullable=True)
     return {"type": "json_schema", "json_schema": dict(schema)}
 
@@ -172,7 +173,9 @@ def run_overrides(body: dict[str, Any]) -> dict[str, Any]:
         "truncation_strategy": truncation_strategy(body.get("truncation_strategy")),
         "response_format": None if body.get("response_format") is None else response_format(body["response_format"]),
         "tool_choice": tool_choice(body.get("tool_choice")),
-        "parallel_tool_calls": v.expect_bool(body.get("parallel_tool_calls"), "parallel_tool_calls", nullable=True),
+        "parallel_tool_calls": (  # optional but not nullable in the reference
+            v.expect_bool(body["parallel_tool_calls"], "parallel_tool_calls") if "parallel_tool_calls" in body else None
+        ),
     }
 
 
