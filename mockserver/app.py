@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mockserver.config import ServerConfig
 from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
+from mockserver.control.origin_guard import check_control_write
 from mockserver.control.plane import CONTROL_ROUTES
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
@@ -110,6 +112,7 @@ class ApiMiddleware:
             return
         path: str = scope["path"]
         is_control = path.startswith(CONTROL_PREFIX)
+        arrived = time.perf_counter()  # the journal's timing column: diagnostics, never part of the state
         project, key = project_of(scope)
         scope["mockserver.project"] = project
         if is_control:  # own ids: a control call must not create a project or shift a project's request ids
@@ -150,6 +153,7 @@ class ApiMiddleware:
                 project=project,
                 request_id=request_id,
                 unknown_route=bool(scope.get("mockserver.unknown_route")),
+                duration_ms=round((time.perf_counter() - arrived) * 1000, 3),
             )
 
         async def send_with_headers(message: Message) -> None:
@@ -177,7 +181,7 @@ class ApiMiddleware:
             await send(message)
 
         try:
-            early = None if is_control else self._early_error(scope, key)
+            early = check_control_write(scope) if is_control else self._early_error(scope, key)
             fault = (
                 None
                 if is_control or early is not None

@@ -61,7 +61,8 @@ def mark_changed(request: Request) -> None:
         state_file.touch()
 
 
-def _scenario_from(body: dict[str, Any]) -> Any:
+def _scenario_from(body: dict[str, Any], fixtures_dir: str | None = None) -> Any:
+    """The scenario a body names; names resolve against ``fixtures_dir`` in the body, else the server's."""
     from mockserver.scenarios import load_document, load_scenario
 
     unknown = sorted(set(body) - {"name", "path", "document", "fixtures_dir", "reset"})
@@ -87,8 +88,10 @@ def _scenario_from(body: dict[str, Any]) -> Any:
             raise e.InvalidRequestError(
                 e.CONTROL_BAD_FIELD.format(param="document", reason="expected a scenario object."), param="document"
             )
-        return load_document(body["document"], source="control API document", fixtures_dir=body.get("fixtures_dir"))
-    return load_scenario(str(body[sources[0]]), body.get("fixtures_dir"))
+        return load_document(
+            body["document"], source="control API document", fixtures_dir=body.get("fixtures_dir") or fixtures_dir
+        )
+    return load_scenario(str(body[sources[0]]), body.get("fixtures_dir") or fixtures_dir)
 
 
 def _listing(items: list[Any]) -> JSONResponse:
@@ -138,7 +141,7 @@ async def load_scenario(request: Request) -> Response:
     """Apply a scenario (``name``/``path`` of a file, or an inline ``document``) to a project, or as the baseline."""
     store, project = control_target(request)
     body = await json_body(request)
-    scenario = _scenario_from(body)
+    scenario = _scenario_from(body, getattr(request.app.state, "fixtures_dir", None))
     mark_changed(request)
     with persistence.all_or_nothing(store):  # a scenario refused half-way must not leave half of it behind
         if project is None:

@@ -163,6 +163,14 @@ FAULT_BAD_HEADER = (
 )
 CONTROL_BAD_FIELD = "Invalid '{param}': {reason}"
 NO_STATE_FILE = "This server has no state file: start it with --state-file PATH to save state."
+CONTROL_CROSS_ORIGIN = (
+    "Refused: a write to the mockserver control plane from {origin}; only pages of this server ({own}) may change "
+    "its state."
+)
+CONTROL_NOT_JSON = (
+    "Refused: a write to the mockserver control plane from a browser must send Content-Type application/json "
+    "(got {content_type})."
+)
 
 
 class MockError(Exception):
@@ -207,6 +215,16 @@ class ReplayMissError(InvalidRequestError):
 
 class AuthenticationError(MockError):
     status = 401
+    type = "invalid_request_error"
+
+
+class PermissionDeniedError(MockError):
+    status = 403
+    type = "invalid_request_error"
+
+
+class UnsupportedMediaTypeError(MockError):
+    status = 415
     type = "invalid_request_error"
 
 

@@ -45,3 +45,14 @@ class ExportOps(AssistantsBase):
             "assistants": [self._s(state).assistants[i] for i in self._s(state).assistant_index.ids()],
             "threads": threads,
         }
+
+    @locked
+    def script_answers(self, project: str) -> list[dict[str, Any]]:
+        """Which script rule answered each run, oldest first (``rule`` None: the default reply). The inspector
+        shows it beside the rules; a surface whose objects the scripted model answers offers the same method."""
+        state = self._project(project)
+        return [
+            {"object": "thread.run", "id": run_id, "thread_id": thread.data["id"], "rule": thread.runs[run_id].rule}
+            for thread in self._s(state).threads.values()
+            for run_id in thread.run_index.ids()
+        ]
