@@ -128,15 +128,29 @@ def _walk(value: Any) -> Iterator[dict[str, Any]]:
 
 
 async def api_object(request: Request) -> Response:
-    """The stored wire object with this id (what the API's GET answers, read without moving a run along)."""
+    """The stored wire object with this id: what the API's GET answers, read without moving a run along.
+
+    Surfaces answer through ``find_object(project, id)``; for a surface without one, a wire object (one with
+    ``id`` and ``object``) in its export sections is the fallback.
+    """
     from mockserver.control.persistence import export_one
 
     store, project = control_target(request)
     name = _known_project(store, project)
     object_id = str(request.path_params["object_id"])
-    for found in _walk(export_one(store, name)):
-        if found.get("id") == object_id and isinstance(found.get("object"), str):
+    fallback = False
+    for surface in SURFACES:
+        find = getattr(getattr(store, surface.name, None), "find_object", None)
+        if find is None:
+            fallback = True
+            continue
+        found = find(name, object_id)
+        if found is not None:
             return JSONResponse(found)
+    if fallback:
+        for candidate in _walk(export_one(store, name)):
+            if candidate.get("id") == object_id and isinstance(candidate.get("object"), str):
+                return JSONResponse(candidate)
     raise e.not_found("object", object_id)
 
 
