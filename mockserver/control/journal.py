@@ -133,6 +133,8 @@ class Subscription:
 
     async def get(self, timeout: float | None = None) -> Notice | None:
         """The next notice, or None after ``timeout`` seconds without one (for keep-alives)."""
+        if not self._queue.empty():
+            return self._queue.get_nowait()
         try:
             return await asyncio.wait_for(self._queue.get(), timeout)
         except asyncio.TimeoutError:
