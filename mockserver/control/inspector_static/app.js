@@ -182,7 +182,7 @@
   function renderObjects() {
     const nav = $("#objects");
     const doc = state.doc;
-    if (!doc) { nav.replaceChildren(h("p", { class: "muted", style: "padding: 0 12px" }, "No project selected.")); return; }
+    if (!doc) { nav.replaceChildren(h("p", { class: "muted pad" }, "No project selected.")); return; }
     const current = state.target && state.index.get(state.target);
     const currentTop = current && (current.thread ? current.thread.id : current.kind === "generic"
       ? itemLabel(current.item) : current.obj.id);
