@@ -160,7 +160,7 @@ def test_a_thread_created_through_the_sdk_appears_with_its_messages(ui: UI) -> N
 def test_a_runs_steps_and_tool_calls_show(ui: UI) -> None:
     from playwright.sync_api import expect
 
-    thread, run = ui.weather_run()
+    _, run = ui.weather_run()
     ui.open("browse", run.id)  # a deep link to the run: its thread, with the run highlighted
     card = ui.page.locator(f'.card[data-id="{run.id}"]')
     expect(card).to_have_class("card target")

@@ -396,10 +396,10 @@
     const view = $("#view-model");
     const m = state.model;
     if (!m) { view.replaceChildren(h("p", {}, "No project selected.")); return; }
-    const ruleRows = (rules, uses) => rules.map((r, i) => h("tr", {}, h("td", {}, r.name || `#${i}`),
+    const ruleRows = (rules, uses) => rules.map((r, i) => h("tr", {}, h("td", {}, r.name || `script[${i}]`),
       h("td", {}, h("code", {}, JSON.stringify(r.match))), h("td", {}, h("code", {}, JSON.stringify(r.reply))),
       h("td", {}, r.times === null || r.times === undefined ? "∞" : r.times),
-      h("td", {}, uses ? uses[r.name || `#${i}`] || 0 : "–")));
+      h("td", {}, uses ? uses[r.name || `script[${i}]`] || 0 : "–")));
     const table = (head, rows, empty) => rows.length ? h("table", { class: "grid" },
       h("tr", {}, head.map((x) => h("th", {}, x))), rows) : h("p", { class: "muted" }, empty);
     view.replaceChildren(
@@ -433,6 +433,7 @@
   }
 
   async function control(action, done) {
+    if (!state.project) { notify("Select a project first (projects appear after their first request).", true); return; }
     try {
       await action();
       notify(done);
