@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -40,7 +41,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "inspector.png"
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOT = ROOT / "docs" / "inspector.png"
 WEATHER_RULE: dict[str, Any] = {
     "name": "weather",
     "match": {"contains": "weather"},
@@ -88,7 +90,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MockServer]:
-    with MockServer() as s:
+    with MockServer(fixtures_dir=ROOT / "fixtures") as s:
         yield s
 
 
@@ -218,10 +220,51 @@ def test_reset_and_clock_controls_work(ui: UI) -> None:
     ui.page.fill("#set-time", str(before + 86_400))
     ui.page.click("#set-clock")
     expect(ui.page.locator("#clock")).to_have_text("2025-01-02T00:00:00Z")
+    with ui.page.expect_download() as info:
+        ui.page.click("#download")
+    assert info.value.suggested_filename == f"{ui.project}.scenario.json"
+    downloaded = json.loads(Path(info.value.path()).read_text())
+    assert downloaded == ui.server.export(ui.project) and downloaded["clock"] == before + 86_400
     ui.page.click("#reset")
     expect(ui.page.locator("#notice")).to_have_text(f"Reset {ui.project}.")
     assert ui.server.export(ui.project).get("threads", []) == []
     assert ui.server.store.now(ui.project) == before
+
+
+def test_scenario_and_fault_controls(ui: UI) -> None:
+    from playwright.sync_api import expect
+
+    ui.sdk.beta.threads.create()
+    ui.open("controls")
+    ui.page.select_option("#scenario-name", "long_conversation")
+    ui.page.click("#load-scenario")
+    expect(ui.page.locator("#notice")).to_have_text("Scenario loaded.")
+    assert [t["id"] for t in ui.server.export(ui.project)["threads"]] == ["thread_LongConversation00000000"]
+    ui.page.fill("#fault-json", '{"method": "POST", "path": "/v1/threads", "status": 503, "times": 1}')
+    ui.page.click("#add-fault")
+    expect(ui.page.locator("#faults tr")).to_have_count(2)
+    expect(ui.page.locator("#faults")).to_contain_text("status 503")
+    assert [f["status"] for f in ui.server.faults(ui.project)] == [503]
+    ui.page.fill("#fault-json", '{"status": 7}')
+    ui.page.click("#add-fault")
+    expect(ui.page.locator("#notice")).to_contain_text("status")  # the control plane's own error, shown
+    expect(ui.page.locator("#notice")).to_have_class("notice error")
+    ui.page.click("#clear-faults")
+    expect(ui.page.locator("#faults")).to_have_text("No faults.")
+    assert ui.server.faults(ui.project) == []
+    ui.errors.clear()  # the refused fault is a 400 the browser logs
+
+
+def test_a_control_token_in_the_fragment_is_sent_as_a_header_and_leaves_the_url(ui: UI) -> None:
+    from playwright.sync_api import expect
+
+    ui.sdk.beta.threads.create()
+    sent: list[str | None] = []
+    ui.page.on("request", lambda r: sent.append(r.headers.get("x-mockserver-token")) if "/api/" in r.url else None)
+    ui.page.goto(f"{ui.server.url}/__mock__/ui#token=s3cret")
+    expect(ui.page.locator("#live")).to_have_attribute("data-state", "live")
+    assert "s3cret" not in ui.page.url
+    assert sent and set(sent) == {"s3cret"}
 
 
 def test_controls_are_refused_cross_origin(ui: UI) -> None:

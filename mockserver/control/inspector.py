@@ -32,6 +32,9 @@ from mockserver.surfaces import SURFACES
 from mockserver.surfaces.http import JSONResponse
 
 STATIC_DIR = Path(__file__).with_name("inspector_static")
+#: The page and its files hold no state: a guard asking for the control token may let these through, so a
+#: browser (which cannot add a header to a navigation) can load the page; its API calls then send the token.
+PUBLIC_PATHS = ("/__mock__/ui", "/__mock__/ui/", "/__mock__/ui/static/")
 _TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css"}
 #: The page talks only to this server and runs only its own files; no page may frame it (its buttons reset state).
 _PAGE_HEADERS = {

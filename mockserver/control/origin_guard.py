@@ -36,7 +36,7 @@ def check_control_write(scope: Scope) -> e.MockError | None:
     own = f"{scope.get('scheme', 'http')}://{headers.get(b'host', b'').decode('latin-1')}".lower()
     seen = (origin or b"").decode("latin-1").lower() or f"a {fetch_site} page"
     if seen != own or fetch_site in FOREIGN_SITES:
-        return e.PermissionDeniedError(e.CONTROL_CROSS_ORIGIN.format(origin=seen, own=own), code="cross_origin")
+        return e.ForbiddenError(e.CONTROL_CROSS_ORIGIN.format(origin=seen, own=own), code="cross_origin")
     content_type = headers.get(b"content-type", b"").decode("latin-1")
     if content_type.split(";", 1)[0].strip().lower() != "application/json":
         return e.UnsupportedMediaTypeError(

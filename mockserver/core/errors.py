@@ -218,7 +218,7 @@ class AuthenticationError(MockError):
     type = "invalid_request_error"
 
 
-class PermissionDeniedError(MockError):
+class ForbiddenError(MockError):
     status = 403
     type = "invalid_request_error"
 

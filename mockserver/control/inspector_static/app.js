@@ -6,7 +6,7 @@
     "faults", "script_uses"]);
   const MAX_ROWS = 2000;
   const state = { project: null, view: "browse", target: null, doc: null, model: null, index: new Map(),
-    source: null, selected: null, refreshTimer: null, projects: [] };
+    feed: null, started: false, selected: null, refreshTimer: null, projects: [] };
   const $ = (sel) => document.querySelector(sel);
   const enc = encodeURIComponent;
 
@@ -33,16 +33,36 @@
     notify.timer = setTimeout(() => { box.textContent = ""; }, error ? 8000 : 3000);
   }
 
-  async function api(path, options) {
-    const response = await fetch(path, options);
-    const text = await response.text();
+  // A server off loopback wants its control token: open the page as /__mock__/ui#token=TOKEN once; it is kept
+  // for this tab only (sessionStorage) and sent as X-Mockserver-Token, never put in a URL the server sees.
+  const TOKEN_KEY = "mockserver-control-token";
+  function takeToken() {
+    const found = location.hash.match(/^#token=([^&]*)/);
+    if (!found) return;
+    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(found[1]));
+    history.replaceState(null, "", `${location.pathname}#/`);
+  }
+  function authHeaders(extra) {
+    const headers = { ...(extra || {}) };
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers["X-Mockserver-Token"] = token;
+    return headers;
+  }
+  function errorText(status, text) {
     let body = null;
-    try { body = text ? JSON.parse(text) : null; } catch { body = text; }
-    if (!response.ok) {
-      const message = body && body.error ? body.error.message : `${response.status} ${text}`;
-      throw new Error(message);
+    try { body = JSON.parse(text); } catch { body = null; }
+    const error = body && body.error;
+    if (error && error.code === "invalid_control_token") {
+      return `${error.message} Open this page as /__mock__/ui#token=TOKEN to use it.`;
     }
-    return body;
+    return error ? error.message : `${status} ${text}`;
+  }
+
+  async function api(path, options) {
+    const response = await fetch(path, { ...(options || {}), headers: authHeaders((options || {}).headers) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(errorText(response.status, text));
+    try { return text ? JSON.parse(text) : null; } catch { return text; }
   }
   const withProject = (path) => `${path}${path.includes("?") ? "&" : "?"}project=${enc(state.project)}`;
   const write = (method, path, body) => api(withProject(path), {
@@ -83,16 +103,20 @@
 
   async function route() {
     const wanted = parseHash();
-    const changed = wanted.project !== state.project;
+    const previous = state.project;
     state.view = ["browse", "journal", "model", "controls"].includes(wanted.view) ? wanted.view : "browse";
     state.target = wanted.id;
-    if (changed || !state.projects.length) await loadOverview(wanted.project);
+    if (!state.started || (wanted.project && wanted.project !== state.project)) await loadOverview(wanted.project);
     for (const tab of document.querySelectorAll(".tabs a")) {
       tab.setAttribute("href", link(tab.dataset.view));
       tab.setAttribute("aria-selected", String(tab.dataset.view === state.view));
       $(`#view-${tab.dataset.view}`).hidden = tab.dataset.view !== state.view;
     }
-    if (changed) { connectJournal(); await loadProject(); } else render();
+    if (!state.started || state.project !== previous) {
+      state.started = true;
+      connectJournal();
+      await loadProject();
+    } else render();
     if (state.view === "journal" && state.target) selectRequest(Number(state.target));
   }
 
@@ -122,9 +146,6 @@
     $("#clock").textContent = iso(doc.clock);
     $("#clock").setAttribute("datetime", iso(doc.clock));
     $("#set-time").placeholder = String(doc.clock);
-    const download = $("#download");
-    download.href = withProject("/__mock__/state");
-    download.download = `${state.project}.scenario.json`;
     render();
   }
 
@@ -326,26 +347,72 @@
     return params;
   }
 
+  // The stream is read with fetch rather than EventSource: fetch can send the control token header (a server
+  // off loopback wants one) and Last-Event-ID, and a page that stops reading closes the connection.
   function connectJournal() {
-    if (state.source) state.source.close();
+    if (state.feed) state.feed.abort();
+    const feed = new AbortController();
+    state.feed = feed;
     $("#journal tbody").replaceChildren();
-    const live = $("#live");
-    live.dataset.state = "connecting"; live.textContent = "connecting";
-    const source = new EventSource(`/__mock__/ui/api/stream?${journalParams()}`);
-    state.source = source;
-    source.addEventListener("ready", () => { live.dataset.state = "live"; live.textContent = "live"; });
-    source.addEventListener("request", (event) => {
-      const entry = JSON.parse(event.data);
-      addRow(entry);
-      if (entry.project === state.project || !state.projects.includes(entry.project)) scheduleRefresh();
-    });
-    source.addEventListener("cleared", () => { $("#journal tbody").replaceChildren(); scheduleRefresh(); });
-    source.addEventListener("dropped", (event) => notify(`The page fell behind: ${JSON.parse(event.data).dropped} ` +
-      "requests were not shown. Change a filter to reload.", true));
-    source.addEventListener("closed", () => { source.close(); live.dataset.state = "down"; live.textContent = "server stopped"; });
-    source.onerror = () => {
-      if (source.readyState !== EventSource.CLOSED) { live.dataset.state = "connecting"; live.textContent = "reconnecting"; }
-    };
+    readJournal(feed, journalParams()).catch((err) => { if (!feed.signal.aborted) notify(err.message, true); });
+  }
+
+  function setLive(mode, text) { const live = $("#live"); live.dataset.state = mode; live.textContent = text; }
+
+  async function readJournal(feed, params) {
+    let last = null;
+    setLive("connecting", "connecting");
+    while (!feed.signal.aborted) {
+      const extra = { Accept: "text/event-stream" };
+      if (last !== null) extra["Last-Event-ID"] = String(last);
+      try {
+        const response = await fetch(`/__mock__/ui/api/stream?${params}`, { headers: authHeaders(extra), signal: feed.signal });
+        if (!response.ok) throw new Error(errorText(response.status, await response.text()));
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          for (let cut = buffer.indexOf("\n\n"); cut >= 0; cut = buffer.indexOf("\n\n")) {
+            const event = parseEvent(buffer.slice(0, cut));
+            buffer = buffer.slice(cut + 2);
+            if (!event) continue;
+            if (event.id !== null) last = Number(event.id);
+            if (event.name === "closed") { setLive("down", "server stopped"); return; }
+            onJournalEvent(event.name, event.data);
+          }
+        }
+      } catch (err) {
+        if (feed.signal.aborted) return;
+        if (last === null) notify(err.message, true);
+      }
+      if (feed.signal.aborted) return;
+      setLive("connecting", "reconnecting");
+      await new Promise((resolve) => { setTimeout(resolve, 1000); });
+    }
+  }
+
+  function parseEvent(block) {
+    let name = "message", id = null;
+    const data = [];
+    for (const line of block.split("\n")) {
+      if (line.startsWith("event: ")) name = line.slice(7);
+      else if (line.startsWith("data: ")) data.push(line.slice(6));
+      else if (line.startsWith("id: ")) id = line.slice(4);
+    }
+    return data.length ? { name, id, data: JSON.parse(data.join("\n")) } : null;
+  }
+
+  function onJournalEvent(name, data) {
+    if (name === "ready") setLive("live", "live");
+    else if (name === "request") {
+      addRow(data);
+      if (data.project === state.project || !state.projects.includes(data.project)) scheduleRefresh();
+    } else if (name === "cleared") { $("#journal tbody").replaceChildren(); scheduleRefresh(); }
+    else if (name === "dropped") {
+      notify(`The page fell behind: ${data.dropped} requests were not shown. Change a filter to reload.`, true);
+    }
   }
 
   function addRow(entry) {
@@ -465,9 +532,20 @@
       try { fault = JSON.parse($("#fault-json").value); } catch (err) { throw new Error(`Not JSON: ${err.message}`); }
       await write("POST", "/__mock__/faults", fault);
     }, "Fault added."));
+    $("#download").addEventListener("click", () => control(async () => {
+      const doc = await api(withProject("/__mock__/state"));
+      const blob = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: "application/json" });
+      const url = URL.createObjectURL(blob);
+      const anchor = h("a", { href: url, download: `${state.project}.scenario.json`, hidden: true });
+      document.body.append(anchor);
+      anchor.click();
+      anchor.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    }, "State downloaded as a scenario file."));
     $("#clear-faults").addEventListener("click", () => control(() => write("DELETE", "/__mock__/faults"), "Faults cleared."));
   }
 
+  takeToken();
   wire();
   route().catch((err) => notify(err.message, true));
 })();
