@@ -127,7 +127,8 @@ def test_the_stream_ends_when_the_server_stops_so_shutdown_does_not_wait_for_it(
 
 def test_a_client_that_leaves_is_unsubscribed(server: MockServer) -> None:
     with _open(server) as response:
-        _until(_events(response), "ready")
+        events = _events(response)  # kept: a collected reader would close the connection early
+        _until(events, "ready")
         assert server.journal.subscriber_count == 1
     deadline = time.monotonic() + 10
     while server.journal.subscriber_count and time.monotonic() < deadline:
