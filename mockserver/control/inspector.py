@@ -82,11 +82,10 @@ def _known_project(store: Store, project: str | None) -> str:
 async def overview(request: Request) -> Response:
     store: Store = request.app.state.store
     fixtures = fixtures_path(getattr(request.app.state, "fixtures_dir", None))
-    names = sorted(
-        {p.stem for p in fixtures.iterdir() if p.suffix.lower() in EXTENSIONS and p.is_file()}
-        if fixtures.is_dir()
-        else set()
-    )
+    try:
+        names = sorted({p.stem for p in fixtures.iterdir() if p.suffix.lower() in EXTENSIONS and p.is_file()})
+    except OSError:  # missing or unreadable: the page offers no names (loading one still says why it failed)
+        names = []
     return JSONResponse(
         {
             "projects": [{"name": name, "now": store.now(name)} for name in store.project_names()],
