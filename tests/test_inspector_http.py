@@ -230,3 +230,9 @@ def test_reads_and_requests_without_an_origin_are_unaffected(client: TestClient)
     assert plain.status_code == 200
     # The API itself is not the control plane: an Origin there is the client's business.
     assert client.post("/v1/threads", json={}, headers={**API, "Origin": "http://evil.example"}).status_code == 200
+
+
+def test_overview_without_a_fixtures_directory_lists_no_scenarios(tmp_path: Path) -> None:
+    server = MockServer(fixtures_dir=tmp_path / "missing")
+    with TestClient(server.app) as client:
+        assert client.get("/__mock__/ui/api/overview").json()["scenarios"] == []
