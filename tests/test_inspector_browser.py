@@ -56,10 +56,10 @@ WEATHER_TOOL = {
 
 
 def _chromium() -> str | None:
-    for candidate in (os.environ.get("MOCKSERVER_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
+    """``MOCKSERVER_CHROMIUM`` when set (and only it), else Debian's ``chromium``."""
+    chosen = os.environ.get("MOCKSERVER_CHROMIUM")
+    candidates = [chosen] if chosen is not None else [shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
 
 
 @pytest.fixture(scope="module")
