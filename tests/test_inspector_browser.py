@@ -217,6 +217,10 @@ def test_reset_and_clock_controls_work(ui: UI) -> None:
     expect(ui.page.locator("#notice")).to_have_text("Clock advanced.")
     assert ui.server.store.now(ui.project) == before + 3600
     expect(ui.page.locator("#clock")).to_have_text("2025-01-01T01:00:00Z")
+    ui.page.fill("#set-time", "")
+    ui.page.click("#set-clock")  # an empty field is refused on the page, not sent as 0 (1970)
+    expect(ui.page.locator("#notice")).to_contain_text("whole number of seconds")
+    assert ui.server.store.now(ui.project) == before + 3600
     ui.page.fill("#set-time", str(before + 86_400))
     ui.page.click("#set-clock")
     expect(ui.page.locator("#clock")).to_have_text("2025-01-02T00:00:00Z")

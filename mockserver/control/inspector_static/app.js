@@ -521,10 +521,16 @@
     $("#journal-filters").addEventListener("change", (e) => { if (e.target.name !== "follow") connectJournal(); });
     $("#journal-filters").addEventListener("submit", (e) => { e.preventDefault(); connectJournal(); });
     $("#reset").addEventListener("click", () => control(() => write("POST", "/__mock__/reset"), `Reset ${state.project}.`));
+    // An empty field is a mistake, not 0 (which would set the clock to 1970): the server judges everything else.
+    const seconds = (id) => {
+      const raw = $(id).value.trim();
+      if (!/^\d+$/.test(raw)) throw new Error(`Enter a whole number of seconds (got "${raw}").`);
+      return Number(raw);
+    };
     $("#advance").addEventListener("click", () => control(() => write("POST", "/__mock__/clock",
-      { advance: Number($("#advance-seconds").value) }), "Clock advanced."));
+      { advance: seconds("#advance-seconds") }), "Clock advanced."));
     $("#set-clock").addEventListener("click", () => control(() => write("POST", "/__mock__/clock",
-      { set: Number($("#set-time").value) }), "Clock set."));
+      { set: seconds("#set-time") }), "Clock set."));
     $("#load-scenario").addEventListener("click", () => control(() => write("POST", "/__mock__/scenario",
       { name: $("#scenario-name").value, reset: $("#scenario-reset").checked }), "Scenario loaded."));
     $("#add-fault").addEventListener("click", () => control(async () => {
