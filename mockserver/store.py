@@ -17,6 +17,9 @@ from mockserver.surfaces import SURFACES
 
 if TYPE_CHECKING:
     from mockserver.surfaces.assistants.ops import AssistantsOps
+    from mockserver.surfaces.files.ops import FilesOps
+    from mockserver.surfaces.models.ops import ModelsOps
+    from mockserver.surfaces.vector_stores.restore import VectorStoresOps
 
 
 class Store(ProjectStore):
@@ -28,6 +31,9 @@ class Store(ProjectStore):
     faults: FaultOps
     # One typed line per surface, for editors and mypy; the registry is what creates them.
     assistants: AssistantsOps
+    files: FilesOps
+    vector_stores: VectorStoresOps
+    models: ModelsOps
 
     def __init__(self, *, seed: str = "", clock_start: int = DEFAULT_EPOCH) -> None:
         super().__init__(seed=seed, clock_start=clock_start, states={s.name: s.state for s in SURFACES})

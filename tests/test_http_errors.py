@@ -281,11 +281,15 @@ def test_oversized_body_is_413(store: Store) -> None:
 
 
 def test_rejected_thread_create_mints_no_vector_store_id(api: TestClient) -> None:
-    helper = {"file_search": {"vector_stores": [{"file_ids": ["file-1"]}]}}
+    file_id = api.post("/v1/files", data={"purpose": "assistants"}, files={"file": ("a.txt", b"x")}).json()["id"]
+    helper = {"file_search": {"vector_stores": [{"file_ids": [file_id]}]}}
     bad = api.post("/v1/threads", json={"tool_resources": helper, "messages": [{"role": "system", "content": "x"}]})
     assert bad.status_code == 400
+    assert api.get("/v1/vector_stores").json()["data"] == [], "and makes no vector store"
     minted = api.post("/v1/threads", json={"tool_resources": helper}).json()["tool_resources"]
-    fresh = Store().assistants.create_thread("sk-test-key", {"tool_resources": helper})["tool_resources"]
+    other = Store()
+    other.files.seed_file("sk-test-key", {"filename": "a.txt", "purpose": "assistants", "content": "x"})
+    fresh = other.assistants.create_thread("sk-test-key", {"tool_resources": helper})["tool_resources"]
     assert minted == fresh, "the rejected request must not have used up the first vs_ id"
 
 

@@ -9,6 +9,8 @@ from starlette.testclient import TestClient
 from mockserver.core.ids import DEFAULT_EPOCH, is_valid_id
 from mockserver.store import Store
 
+from .files_support import upload
+
 
 def new_thread(api: TestClient, **body: Any) -> dict[str, Any]:
     response = api.post("/v1/threads", json=body)
@@ -33,8 +35,9 @@ def test_create_thread_with_empty_body_has_real_defaults(api: TestClient) -> Non
 
 
 def test_thread_crud_round_trip(api: TestClient) -> None:
-    thread = new_thread(api, metadata={"user": "42"}, tool_resources={"code_interpreter": {"file_ids": ["file-a"]}})
-    assert thread["tool_resources"] == {"code_interpreter": {"file_ids": ["file-a"]}}
+    file_id = upload(api, "data.csv")["id"]
+    thread = new_thread(api, metadata={"user": "42"}, tool_resources={"code_interpreter": {"file_ids": [file_id]}})
+    assert thread["tool_resources"] == {"code_interpreter": {"file_ids": [file_id]}}
     assert api.get(f"/v1/threads/{thread['id']}").json() == thread
     modified = api.post(f"/v1/threads/{thread['id']}", json={"metadata": {"new": "map"}}).json()
     assert modified["metadata"] == {"new": "map"}, "modify replaces the whole metadata map"
@@ -46,10 +49,13 @@ def test_thread_crud_round_trip(api: TestClient) -> None:
     assert gone.json()["error"]["message"] == f"No thread found with id '{thread['id']}'."
 
 
-def test_vector_store_helper_mints_a_vector_store_id(api: TestClient) -> None:
-    thread = new_thread(api, tool_resources={"file_search": {"vector_stores": [{"file_ids": ["file-1"]}]}})
+def test_vector_store_helper_makes_a_real_vector_store(api: TestClient) -> None:
+    file_id = upload(api, "policy.md")["id"]
+    thread = new_thread(api, tool_resources={"file_search": {"vector_stores": [{"file_ids": [file_id]}]}})
     (store_id,) = thread["tool_resources"]["file_search"]["vector_store_ids"]
-    assert store_id.startswith("vs_")
+    store = api.get(f"/v1/vector_stores/{store_id}").json()
+    assert store["file_counts"]["total"] == 1, "the helper's store holds its files"
+    assert store["expires_after"] == {"anchor": "last_active_at", "days": 7}, "thread helper stores expire"
 
 
 def test_seed_example_message_shape(api: TestClient) -> None:
@@ -73,22 +79,23 @@ def test_seed_example_message_shape(api: TestClient) -> None:
 
 def test_content_parts_are_normalized(api: TestClient) -> None:
     thread = new_thread(api)
+    image, doc = upload(api, "a.png", purpose="vision")["id"], upload(api, "b.txt")["id"]
     message = add_message(
         api,
         thread["id"],
         [
             {"type": "text", "text": "look"},
             {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
-            {"type": "image_file", "image_file": {"file_id": "file-1", "detail": "low"}},
+            {"type": "image_file", "image_file": {"file_id": image, "detail": "low"}},
         ],
-        attachments=[{"file_id": "file-2", "tools": [{"type": "file_search"}]}],
+        attachments=[{"file_id": doc, "tools": [{"type": "file_search"}]}],
     )
     assert message["content"] == [
         {"type": "text", "text": {"value": "look", "annotations": []}},
         {"type": "image_url", "image_url": {"url": "https://example.com/a.png", "detail": "auto"}},
-        {"type": "image_file", "image_file": {"file_id": "file-1", "detail": "low"}},
+        {"type": "image_file", "image_file": {"file_id": image, "detail": "low"}},
     ]
-    assert message["attachments"] == [{"file_id": "file-2", "tools": [{"type": "file_search"}]}]
+    assert message["attachments"] == [{"file_id": doc, "tools": [{"type": "file_search"}]}]
 
 
 def test_null_is_accepted_for_nullable_fields(api: TestClient) -> None:

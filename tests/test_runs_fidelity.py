@@ -92,11 +92,13 @@ def test_rejected_requests_do_not_count_as_reads(api: TestClient, store: Store) 
 
 
 def test_rejected_assistant_create_mints_no_vector_store_id(api: TestClient) -> None:
-    helper = {"file_search": {"vector_stores": [{"file_ids": []}]}}
+    upload = {"data": {"purpose": "assistants"}, "files": {"file": ("a.txt", b"x")}}
+    helper = {"file_search": {"vector_stores": [{"file_ids": [ok(api.post("/v1/files", **upload))["id"]]}]}}
     bad = api.post("/v1/assistants", json={"model": "m", "tool_resources": helper, "temperature": 9})
     assert bad.status_code == 400
     made = ok(api.post("/v1/assistants", json={"model": "m", "tool_resources": helper}))
     with TestClient(create_app(Store()), headers=HEADERS) as fresh:
+        fresh.post("/v1/files", **upload)
         expected = ok(fresh.post("/v1/assistants", json={"model": "m", "tool_resources": helper}))
     assert made["tool_resources"] == expected["tool_resources"]
 

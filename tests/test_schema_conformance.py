@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from .files_support import upload
 from .schema import SCHEMA_PATH, schema_errors
 
 pytestmark = pytest.mark.skipif(not SCHEMA_PATH.exists(), reason=f"official schema not found at {SCHEMA_PATH}")
@@ -23,6 +24,8 @@ def ok(response: Any) -> Any:
 
 def test_thread_and_message_responses_conform(api: TestClient) -> None:
     checks: list[tuple[Any, str]] = []
+    doc, image = upload(api, "doc.txt"), upload(api, "pic.png", purpose="vision")
+    store_id = ok(api.post("/v1/vector_stores", json={}))["id"]
     thread = ok(
         api.post(
             "/v1/threads",
@@ -31,21 +34,21 @@ def test_thread_and_message_responses_conform(api: TestClient) -> None:
                     {
                         "role": "user",
                         "content": "hello",
-                        "attachments": [{"file_id": "file-1", "tools": [{"type": "code_interpreter"}]}],
+                        "attachments": [{"file_id": doc["id"], "tools": [{"type": "code_interpreter"}]}],
                     },
                     {
                         "role": "assistant",
                         "content": [
                             {"type": "text", "text": "see"},
                             {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
-                            {"type": "image_file", "image_file": {"file_id": "file-2"}},
+                            {"type": "image_file", "image_file": {"file_id": image["id"]}},
                         ],
                     },
                 ],
                 "metadata": {"k": "v"},
                 "tool_resources": {
-                    "code_interpreter": {"file_ids": ["file-1"]},
-                    "file_search": {"vector_store_ids": ["vs_1"]},
+                    "code_interpreter": {"file_ids": [doc["id"]]},
+                    "file_search": {"vector_store_ids": [store_id]},
                 },
             },
         )

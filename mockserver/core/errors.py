@@ -14,6 +14,8 @@ Hierarchy::
     ├── NotFoundError              (404, invalid_request_error)
     ├── MethodNotAllowedError      (405, invalid_request_error)
     ├── PayloadTooLargeError       (413, invalid_request_error)
+    │   └── ContentTooLargeError   (413, server_error: a file over its limit)
+    ├── PermissionDeniedError      (403, invalid_request_error)
     └── InjectedFaultError         (any status: a fault the test asked for)
 """
 
@@ -121,6 +123,10 @@ SCRIPT_UNKNOWN_FUNCTION = (
     "mockserver: script rule '{rule}' calls function '{name}', but the run has no function tool of that name "
     "(function tools: {available})."
 )
+SCRIPT_TOOL_NOT_ENABLED = (
+    "mockserver: script rule '{rule}' calls the built-in tool '{name}', but the run does not have it "
+    "(tools: {available})."
+)
 RUN_SETTINGS_FIELD = "Invalid '{param}': unknown run setting. Supported settings are: {allowed}."
 STREAM_TIMEOUT = (
     "mockserver: the run did not reach a state that ends the stream within {ms} ms (progress mode 'on_clock' "
@@ -171,6 +177,42 @@ CONTROL_NOT_JSON = (
     "Refused: a write to the mockserver control plane from a browser must send Content-Type application/json "
     "(got {content_type})."
 )
+# -- files, uploads, vector stores, models (docs/files.md); V-real where platform-surfaces.md marks it ----------
+NO_SUCH_FILE = "No such File object: {id}"
+NO_SUCH_UPLOAD = "No such Upload object: {id}"
+FILE_PURPOSE_INVALID = "'{value}' is not one of {allowed} - 'purpose'"
+FILE_DOWNLOAD_FORBIDDEN = "Not allowed to download files of purpose: {purpose}"
+FILE_FORMAT_JSONL = "Invalid file format for {api}. Must be .jsonl"
+CONTENT_TOO_LARGE = "Maximum content size limit ({limit}) exceeded ({size} bytes read)"
+MULTIPART_INVALID = "Invalid multipart/form-data body: {reason}."
+MULTIPART_DUPLICATE = "Invalid multipart/form-data body: the field '{name}' is given more than once."
+UPLOAD_WRONG_STATUS = "Upload {id} has status '{status}'; {action}."
+UPLOAD_PART_TOO_LARGE = "Invalid 'data': a part holds at most {limit} bytes, but this one has {size} bytes."
+UPLOAD_BYTES_MISMATCH = (
+    "The parts in 'part_ids' hold {actual} bytes in total, but the Upload was created with bytes={expected}."
+)
+UPLOAD_UNKNOWN_PART = "Invalid 'part_ids': '{id}' is not a part of Upload {upload_id}."
+UPLOAD_DUPLICATE_PART = "Invalid 'part_ids': '{id}' is listed more than once."
+UPLOAD_MD5_MISMATCH = "Invalid 'md5': the uploaded bytes have the md5 checksum '{actual}', not '{expected}'."
+MODEL_NOT_FOUND = "The model '{id}' does not exist"
+INSUFFICIENT_PERMISSIONS = "You have insufficient permissions for this operation."
+VECTOR_STORE_FILE_NOT_FOUND = "No file found with id '{file_id}' in vector store '{vector_store_id}'."
+FILE_BATCH_NOT_FOUND = "No file batch found with id '{batch_id}' in vector store '{vector_store_id}'."
+UNSUPPORTED_RETRIEVAL_FILES = (
+    "Files with extensions [{extensions}] are not supported for retrieval. "
+    "See https://platform.openai.com/docs/assistants/tools/file-search/supported-files"
+)
+ID_BAD_CHARACTERS = (
+    "Invalid '{param}': '{value}'. Expected an ID that contains letters, numbers, underscores, or dashes, but this "
+    "value contained additional characters."
+)
+VECTOR_STORE_EXPIRED = "Vector store '{id}' has expired."
+MUTUALLY_EXCLUSIVE = "Mutually exclusive parameters: ''. Ensure you are only providing one of: '{first}' or '{second}'."
+CHUNK_OVERLAP_TOO_LARGE = (
+    "Invalid '{param}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens ({limit}), but got {value}."
+)
+CANNOT_CANCEL_BATCH = "Cannot cancel a vector store file batch with status '{status}'."
+FILE_SEARCH_EMPTY_FILE_IDS = "file_search tool configuration is invalid. file_ids must be non-empty"
 
 
 class MockError(Exception):
@@ -240,6 +282,17 @@ class MethodNotAllowedError(MockError):
 
 class PayloadTooLargeError(MockError):
     status = 413
+    type = "invalid_request_error"
+
+
+class ContentTooLargeError(PayloadTooLargeError):
+    """A file over its size limit: the real 413 for content says ``server_error`` (platform-surfaces.md 2.4)."""
+
+    type = "server_error"
+
+
+class PermissionDeniedError(MockError):
+    status = 403
     type = "invalid_request_error"
 
 

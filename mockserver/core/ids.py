@@ -34,7 +34,11 @@ KINDS: dict[str, IdFormat] = {
     "run": IdFormat("run_"),
     "step": IdFormat("step_"),
     "call": IdFormat("call_"),
-    "vector_store": IdFormat("vs_"),
+    "vector_store": IdFormat("vs_", 32, "hex"),  # the first 8 hex are created_at (surfaces/vector_stores/ops.py)
+    "vector_store_file_batch": IdFormat("vsfb_", 32, "hex"),
+    "file": IdFormat("file-", 22),
+    "upload": IdFormat("upload_"),
+    "upload_part": IdFormat("part_"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}

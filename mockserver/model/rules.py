@@ -32,6 +32,10 @@ REPLY_KINDS = ("text", "tool_calls", "fail", "incomplete", "expire")
 FAIL_CODES = ["server_error", "rate_limit_exceeded", "invalid_prompt"]
 INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens"]
 ANNOTATION_TYPES = ["file_citation", "file_path"]
+#: Built-in (hosted) tools a scripted turn may call besides functions, and the fields each call takes.
+BUILTIN_TOOLS = ("file_search", "code_interpreter")
+BUILTIN_FIELDS = {"file_search": ("type", "queries", "results"), "code_interpreter": ("type", "code", "outputs")}
+FILE_SEARCH_RESULT_FIELDS = ("file_id", "filename", "score", "text", "attributes")
 DEFAULT_FAILURE = "Sorry, something went wrong."
 
 
@@ -166,13 +170,67 @@ def _annotation(note: Any, text: str, param: str) -> dict[str, Any]:
 
 
 def _tool_call(call: Any, param: str) -> dict[str, Any]:
+    """A function call ``{"name", "arguments"}`` (``"type": "function"`` optional), or a built-in tool call
+    ``{"type": "file_search"|"code_interpreter", ...}`` (normalized by :func:`_builtin_call`)."""
     v.expect_object(call, param)
-    _reject_unknown(call, ("name", "arguments"), param)
+    kind = call.get("type", "function")
+    if kind != "function":
+        v.expect_enum(kind, ["function", *BUILTIN_TOOLS], f"{param}.type")
+        return _builtin_call(call, kind, param)
+    _reject_unknown(call, ("type", "name", "arguments"), param)
     name = v.expect_string(v.require(call, "name", param), f"{param}.name") or ""
     arguments = call.get("arguments", {})
     if not isinstance(arguments, str):
         arguments = json.dumps(v.expect_object(arguments, f"{param}.arguments"), separators=(",", ":"))
     return {"name": name, "arguments": arguments}
+
+
+def _builtin_call(call: dict[str, Any], kind: str, param: str) -> dict[str, Any]:
+    """file_search ``{queries, results: [...] | None}`` (None: the surface searches its vector stores);
+    code_interpreter ``{code, outputs: [{"type": "logs", "logs"} | {"type": "image", "url"}]}``."""
+    _reject_unknown(call, BUILTIN_FIELDS[kind], param)
+    if kind == "file_search":
+        queries = call.get("queries", [])
+        listed = v.expect_array([queries] if isinstance(queries, str) else queries, f"{param}.queries") or []
+        texts = [v.expect_string(q, f"{param}.queries[{i}]") or "" for i, q in enumerate(listed)]
+        raw = v.expect_array(call.get("results"), f"{param}.results", nullable=True)
+        results = None if raw is None else [_search_result(r, f"{param}.results[{i}]") for i, r in enumerate(raw)]
+        return {"type": kind, "queries": texts, "results": results}
+    outputs = v.expect_array(call.get("outputs"), f"{param}.outputs", nullable=True) or []
+    return {
+        "type": kind,
+        "code": v.expect_string(call.get("code", ""), f"{param}.code") or "",
+        "outputs": [_code_output(o, f"{param}.outputs[{i}]") for i, o in enumerate(outputs)],
+    }
+
+
+def _search_result(result: Any, param: str) -> dict[str, Any]:
+    v.expect_object(result, param)
+    _reject_unknown(result, FILE_SEARCH_RESULT_FIELDS, param)
+    found: dict[str, Any] = {
+        "file_id": v.expect_string(v.require(result, "file_id", param), f"{param}.file_id"),
+        "filename": v.expect_string(result.get("filename", ""), f"{param}.filename"),
+        "score": v.expect_number(result.get("score", 1.0), f"{param}.score", minimum=0, maximum=1),
+        "text": v.expect_string(result.get("text", ""), f"{param}.text"),
+    }
+    if "attributes" in result:
+        found["attributes"] = v.expect_object(result["attributes"], f"{param}.attributes")
+    return found
+
+
+def _code_output(output: Any, param: str) -> dict[str, Any]:
+    if isinstance(output, str):
+        return {"type": "logs", "logs": output}
+    v.expect_object(output, param)
+    kind = v.expect_enum(output.get("type", "logs"), ["logs", "image"], f"{param}.type")
+    key = "logs" if kind == "logs" else "url"
+    _reject_unknown(output, ("type", key), param)
+    return {"type": kind, key: v.expect_string(v.require(output, key, param), f"{param}.{key}")}
+
+
+def is_function_call(call: Mapping[str, Any]) -> bool:
+    """Normalized tool calls: function calls have no ``type`` (the form rules had before built-ins existed)."""
+    return "type" not in call
 
 
 # -- matching ---------------------------------------------------------------------------------------------------

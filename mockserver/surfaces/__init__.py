@@ -10,8 +10,8 @@ says how to add a surface.
 from __future__ import annotations
 
 from mockserver.core.surface import Surface
-from mockserver.surfaces import assistants
+from mockserver.surfaces import assistants, files, models, vector_stores
 
-SURFACES: tuple[Surface, ...] = (assistants.SURFACE,)
+SURFACES: tuple[Surface, ...] = (files.SURFACE, vector_stores.SURFACE, models.SURFACE, assistants.SURFACE)
 
 __all__ = ["SURFACES", "Surface"]

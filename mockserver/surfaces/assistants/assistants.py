@@ -29,7 +29,9 @@ MAX_ASSISTANT_TOOLS = 128
 
 
 class AssistantOps(AssistantsBase):
-    def _assistant_fields(self, state: Project, body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    def _assistant_fields(
+        self, state: Project, body: dict[str, Any], *, creating: bool, seeding: bool = False
+    ) -> dict[str, Any]:
         """Validate create/modify fields; returns only the fields present (``null`` resets to the default)."""
         v.reject_unknown(body, ASSISTANT_FIELDS)
         fields: dict[str, Any] = {}
@@ -52,10 +54,12 @@ class AssistantOps(AssistantsBase):
                 fields[name] = 1.0 if value is None else value
         if "response_format" in body:
             fields["response_format"] = rp.response_format(body["response_format"])
-        # Only now, with the whole body valid, mint the ids of vector stores the ``vector_stores`` helper makes:
-        # a rejected request must not move the ID sequence.
+        # Only now, with the whole body valid, check what it refers to and make the stores the ``vector_stores``
+        # helper asks for: a rejected request must not store anything or move the ID sequence.
         if "tool_resources" in fields:
-            self._mint_vector_stores(state, fields["tool_resources"])
+            if not seeding:  # a restored assistant (explicit id) keeps its references as written
+                self._check_resources(state, fields["tool_resources"], "tool_resources")
+            self._mint_vector_stores(state, fields["tool_resources"], thread=False, seeding=seeding)
         return fields
 
     @locked
@@ -66,7 +70,7 @@ class AssistantOps(AssistantsBase):
         state = self._project(project)
         if assistant_id is not None:
             self.check_new_id(self._s(state).assistants, assistant_id, "assistant")
-        fields = self._assistant_fields(state, body, creating=True)
+        fields = self._assistant_fields(state, body, creating=True, seeding=assistant_id is not None)
         assistant_id = assistant_id or state.ids.new("assistant")
         now = state.clock.now() if created_at is None else created_at
         assistant = models.assistant(assistant_id, now, fields)

@@ -26,15 +26,6 @@ class AssistantsBase(SurfaceOps):
         state: AssistantsState = project.states[NAME]
         return state
 
-    def _mint_vector_stores(self, state: Project, resources: dict[str, Any]) -> dict[str, Any]:
-        """Give each ``vector_stores`` helper entry of normalized tool resources a minted ``vs_`` id.
-
-        Call it only once the whole request is valid: a rejected request must not move the ID sequence.
-        """
-        for _ in range(resources.pop("_new_vector_stores", 0)):
-            resources["file_search"]["vector_store_ids"].append(state.ids.new("vector_store"))
-        return resources
-
     def _thread(self, project: Project, thread_id: str, param: str = "thread_id") -> ThreadState:
         check_id(thread_id, "thread", param)
         thread = self._s(project).threads.get(thread_id)
@@ -51,6 +42,24 @@ class AssistantsBase(SurfaceOps):
         raise NotImplementedError
 
     def _insert_message(self, state: Project, thread: ThreadState, fields: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _mint_vector_stores(
+        self, state: Project, resources: dict[str, Any], *, thread: bool, seeding: bool = False
+    ) -> dict[str, Any]:
+        """Turn ``vector_stores`` helper entries into real stores (references.py)."""
+        raise NotImplementedError
+
+    def _check_resources(self, state: Project, resources: dict[str, Any], param: str) -> None:
+        """Refuse unknown files and vector stores in ``tool_resources`` (references.py)."""
+        raise NotImplementedError
+
+    def _check_message_refs(self, state: Project, fields: dict[str, Any], param: str) -> None:
+        """Refuse unknown files in a prepared message's attachments and image parts (references.py)."""
+        raise NotImplementedError
+
+    def _attach_to_thread_store(self, state: Project, thread: ThreadState, messages: list[dict[str, Any]]) -> None:
+        """Put file_search attachments into the thread's vector store (references.py)."""
         raise NotImplementedError
 
     def _settle_runs(self, state: Project, thread: ThreadState) -> None:

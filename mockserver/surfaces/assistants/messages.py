@@ -71,9 +71,13 @@ class MessageOps(AssistantsBase):
         if message_id is not None:
             self.check_new_id(thread.messages, message_id, "message")
             fields["id"] = message_id
+        else:  # a restored message (explicit id) keeps its references as written (references.py)
+            self._check_message_refs(state, fields, "")
         if created_at is not None:
             fields["created_at"] = created_at
         self._check_no_active_run(state, thread)
+        if message_id is None:
+            self._attach_to_thread_store(state, thread, [fields])
         return self._insert_message(state, thread, fields)
 
     @locked

@@ -7,11 +7,12 @@ declared in :mod:`.base`; the parts exist to keep modules small, the object is t
 from __future__ import annotations
 
 from mockserver.surfaces.assistants.export import ExportOps
+from mockserver.surfaces.assistants.references import ReferenceOps
 from mockserver.surfaces.assistants.runs.ops import RunOps, RunStream
 from mockserver.surfaces.assistants.runs.restore import RunRestoreOps
 
 
-class AssistantsOps(RunOps, RunRestoreOps, ExportOps):
+class AssistantsOps(RunOps, RunRestoreOps, ExportOps, ReferenceOps):
     """Assistants, threads, messages, runs and run steps of every project."""
 
 

@@ -151,8 +151,8 @@ def normalize_tool_resources(
 ) -> dict[str, Any]:
     """Echo of ``tool_resources``: code_interpreter file ids (<= 20) and file_search vector store ids (<= 1).
 
-    ``allow_helpers`` admits the ``vector_stores`` creation helper (create calls only); the caller turns each
-    helper entry into a minted ``vs_`` id, returned here as the count under ``"_new_vector_stores"``.
+    ``allow_helpers`` admits the ``vector_stores`` creation helper (create calls only); its entries are returned
+    under ``"_new_vector_stores"`` and the caller turns each into a real vector store (``references.py``).
     """
     resources = v.expect_object(value, param, nullable=True)
     if not resources:
@@ -178,8 +178,8 @@ def normalize_tool_resources(
         for i, helper in enumerate(helpers):
             v.expect_object(helper, f"{where}.vector_stores[{i}]")
         result["file_search"] = {"vector_store_ids": list(ids)}
-        if helpers:
-            result["_new_vector_stores"] = len(helpers)
+        if helpers:  # made into real stores once the whole request is valid (references.py)
+            result["_new_vector_stores"] = [dict(helper) for helper in helpers]
     return result
 
 

@@ -42,10 +42,19 @@ class ThreadOps(AssistantsBase):
         messages_param = v.join_param(prefix, "messages")
         raw_messages = v.expect_array(body.get("messages"), messages_param, nullable=True) or []
         prepared = [self._prepare_message(m, f"{messages_param}[{i}]") for i, m in enumerate(raw_messages)]
+        # Objects restored with an explicit id keep their references as written (references.py).
+        seeding = thread_id is not None
+        if not seeding:
+            self._check_resources(state, resources, v.join_param(prefix, "tool_resources"))
+            for i, fields in enumerate(prepared):
+                self._check_message_refs(state, fields, f"{messages_param}[{i}]")
         now = state.clock.now() if created_at is None else created_at
         thread_id = thread_id or self.new_id(state, "thread", self._s(state).threads)
-        thread = ThreadState(data=models.thread(thread_id, now, metadata, self._mint_vector_stores(state, resources)))
+        resources = self._mint_vector_stores(state, resources, thread=True, seeding=seeding)
+        thread = ThreadState(data=models.thread(thread_id, now, metadata, resources))
         self._s(state).threads[thread_id] = thread
+        if not seeding:
+            self._attach_to_thread_store(state, thread, prepared)
         for fields in prepared:
             self._insert_message(state, thread, fields)
         return thread.data
@@ -64,6 +73,7 @@ class ThreadOps(AssistantsBase):
             changes["metadata"] = v.check_metadata(body["metadata"])
         if "tool_resources" in body:
             changes["tool_resources"] = models.normalize_tool_resources(body["tool_resources"], allow_helpers=False)
+            self._check_resources(state, changes["tool_resources"], "tool_resources")
         if changes:
             thread.data = {**thread.data, **changes}
         return thread.data

@@ -38,7 +38,9 @@ async def run_events(store: Store, project: str, ticket: RunStream) -> AsyncIter
     cursor = ticket.cursor
     while True:
         try:
-            events, cursor, finished = store.assistants.stream_events(project, ticket.thread_id, ticket.run_id, cursor)
+            events, cursor, finished = store.assistants.stream_events(
+                project, ticket.thread_id, ticket.run_id, cursor, ticket.include_content
+            )
         except e.MockError as exc:
             # The SDK raises APIError for an ``error`` event whose data has a top-level "error" key.
             yield frame("error", exc.body())

@@ -19,12 +19,12 @@ from mockserver import model as engine
 from mockserver.core import errors as e
 from mockserver.core.project import Project
 from mockserver.surfaces.assistants import shapes as models
+from mockserver.surfaces.assistants.runs.choice import TurnChoice
 from mockserver.surfaces.assistants.runs.state import ACTIVE_STATUSES, RunState
-from mockserver.surfaces.assistants.runs.turns import RunTurns
 from mockserver.surfaces.assistants.state import ThreadState
 
 
-class RunLifecycle(RunTurns):
+class RunLifecycle(TurnChoice):
     # -- when runs progress ---------------------------------------------------------------------------------
 
     def _settle_runs(self, state: Project, thread: ThreadState) -> None:
@@ -92,6 +92,7 @@ class RunLifecycle(RunTurns):
                 self._fail(state, thread, rs, {"code": "server_error", "message": message}, prompt)
                 return
             turn = {"text": self._run_settings(state)["default_reply"], "annotations": []}
+        turn = self._shape_turn(rs, turn, self._run_settings(state)["default_reply"])
         if turn.get("incomplete") == "max_prompt_tokens":
             self._end(state, thread, rs, "incomplete", incomplete_details={"reason": "max_prompt_tokens"})
         elif "text" in turn:
@@ -101,12 +102,20 @@ class RunLifecycle(RunTurns):
             else:
                 self._end(state, thread, rs, "completed", completed_at=state.clock.now())
         elif "tool_calls" in turn:
-            unknown = self._unknown_function(rs, turn["tool_calls"])
+            functions = [c for c in turn["tool_calls"] if engine.rules.is_function_call(c)]
+            builtins = [c for c in turn["tool_calls"] if not engine.rules.is_function_call(c)]
+            unknown = self._unknown_function(rs, functions) or self._unavailable_builtin(rs, builtins)
             if unknown is not None:
                 self._record_miss(state, rs, unknown)
                 self._fail(state, thread, rs, {"code": "server_error", "message": unknown}, prompt)
                 return
-            action = self._call_tools(state, rs, turn["tool_calls"], prompt)
+            if builtins:  # built-in tools run on the server: their step completes and the run goes on
+                self._run_builtins(state, thread, rs, builtins, prompt)
+                if not functions:
+                    self._advance(state, thread, rs)
+                    return
+                prompt = self._prompt_tokens(thread, rs)
+            action = self._call_tools(state, rs, functions, prompt)
             rs.emit("thread.run.requires_action", rs.update(status="requires_action", required_action=action))
         elif "fail" in turn:
             self._fail(state, thread, rs, turn["fail"], prompt)

@@ -17,6 +17,7 @@ from mockserver.surfaces.assistants import shapes as models
 from mockserver.surfaces.assistants.assistants import AssistantOps
 from mockserver.surfaces.assistants.messages import MessageOps
 from mockserver.surfaces.assistants.runs import params as rp
+from mockserver.surfaces.assistants.runs.builtin import strip_content
 from mockserver.surfaces.assistants.runs.script import RunScript
 from mockserver.surfaces.assistants.runs.state import STREAM_END_STATUSES, Event, RunState
 from mockserver.surfaces.assistants.state import ThreadState
@@ -51,12 +52,19 @@ class RunStream:
     run_id: str
     cursor: int
     prefix: list[Event] = field(default_factory=list)
+    #: The request asked for file_search result content (``include[]``): steps in the stream keep it.
+    include_content: bool = False
 
 
 def checked_assistant_id(body: dict[str, Any]) -> str:
     assistant_id = v.expect_string(v.require(body, "assistant_id"), "assistant_id") or ""
     v.check_id(assistant_id, "assistant", "assistant_id")
     return assistant_id
+
+
+def step_view(step: dict[str, Any], include: list[str] | None) -> dict[str, Any]:
+    """A step as the request sees it: file_search result ``content`` only when ``include[]`` asks for it."""
+    return step if INCLUDE_VALUES[0] in (include or []) else strip_content(step)
 
 
 def check_include(values: list[str]) -> None:
@@ -108,8 +116,11 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         prepared = [self._prepare_message(m, f"additional_messages[{i}]") for i, m in enumerate(raw)]
         check_include(include)
         assistant = self._assistant(state, assistant_id)
+        for i, message in enumerate(prepared):
+            self._check_message_refs(state, message, f"additional_messages[{i}]")
         fields = rp.run_fields(overrides, assistant)
         self._check_no_active(state, thread)
+        self._attach_to_thread_store(state, thread, prepared)
         for message in prepared:
             self._insert_message(state, thread, message)
         return self._start_run(state, thread, assistant, fields)
@@ -126,7 +137,7 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         self, project: str, thread_id: str, body: dict[str, Any], include: list[str] | None = None
     ) -> RunStream:
         rs = self._create_run(self._project(project), thread_id, body, include or [])
-        return RunStream(rs.data["thread_id"], rs.data["id"], 0)
+        return RunStream(rs.data["thread_id"], rs.data["id"], 0, include_content=INCLUDE_VALUES[0] in (include or []))
 
     def _create_thread_and_run(self, state: Project, body: dict[str, Any]) -> tuple[dict[str, Any], RunState]:
         v.reject_unknown(body, CREATE_AND_RUN_FIELDS)
@@ -137,6 +148,8 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         thread_body = v.expect_object(body.get("thread"), "thread", nullable=True) or {}
         v.reject_unknown(thread_body, ("messages", "metadata", "tool_resources"))
         assistant = self._assistant(state, assistant_id)
+        if resources is not None:
+            self._check_resources(state, resources, "tool_resources")
         fields = rp.run_fields(overrides, assistant)
         if resources is not None:
             fields["tool_resources"] = resources
@@ -209,7 +222,7 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         check_include(include or [])
         self._read_run(state, thread, rs)
         page = rs.step_index.page(**params)
-        return models.list_page([rs.steps[i] for i in page.ids], page.has_more)
+        return models.list_page([step_view(rs.steps[i], include) for i in page.ids], page.has_more)
 
     @locked
     def get_run_step(
@@ -223,7 +236,7 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
         if step_id not in rs.steps:
             raise e.not_found("run step", step_id)
         self._read_run(state, thread, rs)
-        return rs.steps[step_id]
+        return step_view(rs.steps[step_id], include)
 
     # -- acting on runs -------------------------------------------------------------------------------------
 
@@ -277,13 +290,17 @@ class RunOps(RunScript, AssistantOps, MessageOps, ThreadOps):
     # -- streaming ------------------------------------------------------------------------------------------
 
     @locked
-    def stream_events(self, project: str, thread_id: str, run_id: str, cursor: int) -> tuple[list[Event], int, bool]:
+    def stream_events(
+        self, project: str, thread_id: str, run_id: str, cursor: int, include_content: bool = False
+    ) -> tuple[list[Event], int, bool]:
         """Events after ``cursor``, up to the run event that ends a stream; ``True`` once that one is included."""
         state = self._project(project)
         thread, rs = self._run(state, thread_id, run_id)
         self._watch_run(state, thread, rs)
         out: list[Event] = []
         for name, data in rs.events[cursor:]:
+            if not include_content and name.startswith("thread.run.step.") and name != "thread.run.step.delta":
+                data = strip_content(data)
             out.append((name, data))
             if name.count(".") == 2 and name.startswith("thread.run.") and data["status"] in STREAM_END_STATUSES:
                 return out, cursor + len(out), True

@@ -44,6 +44,7 @@ class RunTurns(AssistantsBase):
             text, incomplete = text[: limit * engine.replies.CHARS_PER_TOKEN], "max_completion_tokens"
         # Annotations of a partial reply refer to text that was cut off.
         annotations = [a for a in turn.get("annotations", []) if a["end_index"] <= len(text)]
+        images, annotations = self._builtin_context(rs, annotations)
         now = state.clock.now()
         message_id = state.ids.new("message")
         step = self._new_step(state, rs, {"type": "message_creation", "message_creation": {"message_id": message_id}})
@@ -55,7 +56,7 @@ class RunTurns(AssistantsBase):
             {
                 "id": message_id,
                 "role": "assistant",
-                "content": [models.text_block(text, annotations)],
+                "content": [*images, models.text_block(text, annotations)],
                 "attachments": [],
                 "metadata": {},
                 "assistant_id": rs.data["assistant_id"],
@@ -71,8 +72,10 @@ class RunTurns(AssistantsBase):
         opening["incomplete_details"] = None
         rs.emit("thread.message.created", opening)
         rs.emit("thread.message.in_progress", opening)
+        for index, image in enumerate(images):  # images the run made come first (builtin.py)
+            rs.emit("thread.message.delta", models.message_delta(message_id, [{"index": index, **image}]))
         for block in engine.text_deltas(text, annotations, self._run_settings(state)["chunk_size"]):
-            delta = [{"index": 0, "type": "text", "text": block}]
+            delta = [{"index": len(images), "type": "text", "text": block}]
             rs.emit("thread.message.delta", models.message_delta(message_id, delta))
         rs.emit("thread.message.incomplete" if incomplete else "thread.message.completed", final)
         usage = models.usage(prompt, engine.count_tokens(text))
@@ -80,6 +83,12 @@ class RunTurns(AssistantsBase):
         rs.put_step(done)
         rs.emit("thread.run.step.completed", done)
         return incomplete
+
+    def _builtin_context(
+        self, rs: RunState, annotations: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Images to show before the text, and annotations with placeholders resolved (builtin.py)."""
+        return [], annotations
 
     def _call_tools(self, state: Project, rs: RunState, calls: list[dict[str, Any]], prompt: int) -> dict[str, Any]:
         """A tool_calls step left in progress until outputs arrive; returns the run's ``required_action``."""
