@@ -179,6 +179,21 @@ def test_a_runs_steps_and_tool_calls_show(ui: UI) -> None:
     expect(ui.page.locator("#view-model")).to_contain_text(run.id)
 
 
+def test_sections_the_page_has_no_view_for_show_as_json(ui: UI) -> None:
+    from playwright.sync_api import expect
+
+    upload = ui.sdk.files.create(file=("notes.txt", b"hello world", "text/plain"), purpose="assistants")
+    store = ui.sdk.vector_stores.create(name="docs", file_ids=[upload.id])
+    ui.open()
+    nav = ui.page.locator("#objects")
+    expect(nav.locator("h2")).to_contain_text(["Threads (0)", "Assistants (0)", "files (1)", "vector stores (1)"])
+    nav.get_by_text(store.id).click()
+    expect(ui.page.locator("#detail h2")).to_have_text(store.id)
+    expect(ui.page.locator("#detail")).to_contain_text('"name": "docs"')
+    ui.page.locator("#detail details.json summary").click()
+    expect(ui.page.locator("#detail details.json pre")).to_contain_text('"object": "vector_store"')
+
+
 def test_a_request_made_by_the_sdk_appears_in_the_live_journal_within_a_second(ui: UI) -> None:
     from playwright.sync_api import expect
 

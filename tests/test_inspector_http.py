@@ -236,3 +236,21 @@ def test_overview_without_a_fixtures_directory_lists_no_scenarios(tmp_path: Path
     server = MockServer(fixtures_dir=tmp_path / "missing")
     with TestClient(server.app) as client:
         assert client.get("/__mock__/ui/api/overview").json()["scenarios"] == []
+
+
+def test_files_vector_stores_and_batches_by_id_are_what_the_api_returns(client: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {KEY}"}
+    upload = client.post(
+        "/v1/files",
+        headers=auth,
+        files={"file": ("notes.txt", b"hello world", "text/plain")},
+        data={"purpose": "assistants"},
+    )
+    assert upload.status_code == 200, upload.text
+    file = upload.json()
+    store = _post(client, "/v1/vector_stores", {"name": "docs", "file_ids": [file["id"]]})
+    batch = _post(client, f"/v1/vector_stores/{store['id']}/file_batches", {"file_ids": [file["id"]]})
+    for expected in (file, store, batch):
+        got = client.get(f"/__mock__/ui/api/object/{expected['id']}?project={KEY}").json()
+        assert got == expected  # as created: looking did not move processing along
+    assert client.get(f"/v1/files/{file['id']}", headers=auth).json() == file

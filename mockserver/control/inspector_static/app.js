@@ -241,10 +241,21 @@
     }
     const view = !found ? overviewView() : found.thread ? threadView(found.thread)
       : found.kind === "assistant" ? assistantView(found.obj) : genericView(found);
+    // A live refresh redraws the view: keep what the reader opened and where they scrolled, so nothing jumps.
+    const shown = `${state.project} ${state.target}`;
+    const same = pane.dataset.shown === shown;
+    const opened = new Set(same ? [...pane.querySelectorAll("details[open]")].map(detailsKey) : []);
+    const scroll = pane.scrollTop;
     pane.replaceChildren(...view.flat(Infinity).filter((x) => x));
+    pane.dataset.shown = shown;
+    for (const details of pane.querySelectorAll("details")) if (opened.has(detailsKey(details))) details.open = true;
     const card = state.target && pane.querySelector(`[data-id="${CSS.escape(state.target)}"]`);
-    if (card && card !== pane.firstChild) { card.classList.add("target"); card.scrollIntoView({ block: "nearest" }); }
+    if (card && card !== pane.firstChild) card.classList.add("target");
+    if (same) pane.scrollTop = scroll;
+    else if (card && card !== pane.firstChild) card.scrollIntoView({ block: "nearest" });
+    else pane.scrollTop = 0;
   }
+  const detailsKey = (details) => details.dataset.json || details.querySelector("summary").textContent;
 
   function overviewView() {
     const doc = state.doc;
