@@ -210,9 +210,9 @@ class Journal:
             entry = JournalEntry(index=self._next_index, **fields)
             self._next_index += 1
             self._entries.append(entry)
-            subscribers = self._subscribers
-        for subscription in subscribers:
-            subscription.notify(("entry", entry))
+            # Under the lock: every reader gets entries in index order, whichever threads record them.
+            for subscription in self._subscribers:
+                subscription.notify(("entry", entry))
         return entry
 
     def entries(self, *, since: int = 0, **filters: Any) -> list[JournalEntry]:
