@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 class StreamCutter:
-    """Counts SSE frames carrying an ``event:`` line as a response streams, to cut it after ``after`` events.
+    """Counts SSE frames carrying an ``event:`` or ``data:`` line as a response streams, to cut it after ``after``
+    events (Assistants frames carry both; Chat Completions chunks only ``data:``).
 
     Counting frames in the bytes (rather than hooking the stream generator) makes the cut work for any stream.
     """
@@ -26,7 +27,7 @@ class StreamCutter:
                 break
             frame = data[pos:end]
             pos = end + 2
-            if frame.startswith(b"event:") or b"\nevent:" in frame:
+            if frame.startswith((b"event:", b"data:")) or b"\nevent:" in frame or b"\ndata:" in frame:
                 self.count += 1
                 if self.count >= self.after:
                     return chunk[: pos - len(self._pending)], True

@@ -132,6 +132,55 @@ STREAM_TIMEOUT = (
     "mockserver: the run did not reach a state that ends the stream within {ms} ms (progress mode 'on_clock' "
     "waits for the clock to be advanced)."
 )
+# -- chat completions, embeddings, moderations (docs/chat.md; platform-surfaces.md sections 6-8) --------------
+CHAT_UNKNOWN_PARAMETER = "Unknown parameter: '{param}'."
+CHAT_INVALID_VALUE = "Invalid value: '{value}'. Supported values are: {supported}."
+CHAT_MISSING_MODEL = "you must provide a model parameter"
+CHAT_BAD_ROLE = (
+    "Invalid value: '{value}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and "
+    "'developer'."
+)
+CHAT_TOOL_WITHOUT_CALLS = (
+    "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'."
+)
+CHAT_UNANSWERED_CALLS = (
+    "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+    "The following tool_call_ids did not have response messages: {ids}"
+)
+CHAT_BAD_FUNCTION_SCHEMA = "Invalid schema for function '{name}': {problem}"
+CHAT_BAD_RESPONSE_SCHEMA = "Invalid schema for response_format '{name}': {problem}"
+CHAT_TOOL_CHOICE_UNKNOWN = "Invalid value for 'tool_choice': {kind} '{name}' is not one of the tools in 'tools'."
+CHAT_ONLY_WITH_TOOLS = "Invalid value for '{param}': '{param}' is only allowed when 'tools' are specified."
+CHAT_STREAM_OPTIONS = "The 'stream_options' parameter is only allowed when 'stream' is enabled."
+CHAT_JSON_WORD = "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'."
+CHAT_TOP_LOGPROBS = "Invalid value for 'top_logprobs': requires 'logprobs' to be true."
+CHAT_NOT_CHAT_MODEL = (
+    "This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use "
+    "v1/completions?"
+)
+MODEL_DOES_NOT_EXIST = "The model `{model}` does not exist or you do not have access to it."
+CHAT_COMPLETION_NOT_FOUND = "No chat completion found with id '{id}'."
+# The scripted model answering chat: our wording (docs/chat.md "When the script cannot answer").
+CHAT_SCRIPT_FOLLOW_UP = (
+    "mockserver strict mode: script rule '{rule}' has no reply for after the tool results (add a 'then' entry)."
+)
+CHAT_UNKNOWN_FUNCTION = (
+    "mockserver: script rule '{rule}' calls {kind} '{name}', but the request has no tool of that name "
+    "(tools: {available})."
+)
+CHAT_BUILTIN_CALL = "mockserver: script rule '{rule}' makes a {kind} call, which Chat Completions cannot make."
+CHAT_SCRIPT_INVALID = "mockserver: script rule '{rule}' {what} does not match the schema of {target}: {errors}"
+CHAT_SCRIPT_EXPIRE = "mockserver: script rule '{rule}' replies 'expire', which a chat completion cannot do."
+EMBEDDING_BAD_INPUT = (
+    "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."
+)
+EMBEDDING_NO_DIMENSIONS = "This model does not support specifying dimensions."
+EMBEDDING_TOO_LONG = "Invalid '{param}': maximum input length is {limit} tokens."
+EMBEDDING_REQUEST_TOO_LARGE = (
+    "Requested {tokens} tokens, max {limit} tokens per request: maximum request size is {limit} tokens per request."
+)
+NOT_EMBEDDING_MODEL = "This model does not support embeddings: '{model}'."
+NOT_MODERATION_MODEL = "Invalid value for 'model': '{model}' is not a moderation model."
 # Restoring exported objects (scenario files, docs/scenarios.md): our wording, no request makes these.
 RESTORE_BAD_ID = (
     "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."

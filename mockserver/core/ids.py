@@ -39,6 +39,8 @@ KINDS: dict[str, IdFormat] = {
     "file": IdFormat("file-", 22),
     "upload": IdFormat("upload_"),
     "upload_part": IdFormat("part_"),
+    "chat_completion": IdFormat("chatcmpl-", 29),
+    "moderation": IdFormat("modr-", 32, "hex"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}

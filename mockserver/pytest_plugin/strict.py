@@ -38,7 +38,8 @@ def problems(
     ]
     found += cassettes.problems(server.replay, project, options["fail_on_unused"])
     for miss in server.store.script.script_misses():
-        found.append(f"scripted model miss (strict runs) in {miss.get('run_id')}: {miss.get('message')}")
+        where = miss.get("run_id") or miss.get("surface")  # a run's id, or the surface (chat.completions)
+        found.append(f"scripted model miss (strict runs) in {where}: {miss.get('message')}")
     return found
 
 

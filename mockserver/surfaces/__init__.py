@@ -10,8 +10,16 @@ says how to add a surface.
 from __future__ import annotations
 
 from mockserver.core.surface import Surface
-from mockserver.surfaces import assistants, files, models, vector_stores
+from mockserver.surfaces import assistants, chat, embeddings, files, models, moderations, vector_stores
 
-SURFACES: tuple[Surface, ...] = (files.SURFACE, vector_stores.SURFACE, models.SURFACE, assistants.SURFACE)
+SURFACES: tuple[Surface, ...] = (
+    files.SURFACE,
+    vector_stores.SURFACE,
+    models.SURFACE,
+    assistants.SURFACE,
+    chat.SURFACE,
+    embeddings.SURFACE,
+    moderations.SURFACE,
+)
 
 __all__ = ["SURFACES", "Surface"]
