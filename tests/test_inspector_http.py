@@ -254,3 +254,10 @@ def test_files_vector_stores_and_batches_by_id_are_what_the_api_returns(client: 
         got = client.get(f"/__mock__/ui/api/object/{expected['id']}?project={KEY}").json()
         assert got == expected  # as created: looking did not move processing along
     assert client.get(f"/v1/files/{file['id']}", headers=auth).json() == file
+
+
+def test_a_stored_chat_completion_by_id_is_what_the_api_returns(client: TestClient) -> None:
+    body = {"model": "gpt-4o", "store": True, "messages": [{"role": "user", "content": "hi"}]}
+    completion = _post(client, "/v1/chat/completions", body)
+    stored = client.get(f"/v1/chat/completions/{completion['id']}", headers=API).json()
+    assert client.get(f"/__mock__/ui/api/object/{completion['id']}?project={KEY}").json() == stored

@@ -490,8 +490,10 @@
         h("td", {}, objLink(a.id)), h("td", {}, a.thread_id ? objLink(a.thread_id) : "–"),
         h("td", {}, a.rule === null ? "default reply" : a.rule))), "Nothing answered yet."),
       h("h3", {}, `Misses (${m.misses.length})`),
-      table(["run", "message (with the closest rules)"], m.misses.map((x) => h("tr", {},
-        h("td", {}, x.run_id ? objLink(x.run_id) : "–"), h("td", {}, x.message))), "No misses."),
+      table(["where", "message (with the closest rules)"], m.misses.map((x) => {
+        const id = x.run_id || x.response_id || x.id;
+        return h("tr", {}, h("td", {}, id ? objLink(id) : x.surface || "–"), h("td", {}, x.message));
+      }), "No misses."),
       h("h3", {}, "Model settings"), kv(Object.entries(m.settings).map(([k, v]) => [k, JSON.stringify(v)])));
   }
 
