@@ -4,7 +4,7 @@ Servers (see ``peer_servers.py`` for how each is started): mockserver's stub and
 bench/setup_peers.sh`` installed them, aimock (npm), mock-ai-api and llm-mock-api (pip), each a subprocess on
 127.0.0.1. Workloads, each run against every server that serves it (probed with one call first):
 
-- ``chat.completions.create``, ``responses.create``, ``responses.create(stream=True)`` timed to the last event,
+- ``chat.completions.create``, ``responses.create``, the streamed forms of both timed to the last event,
   ``models.list``;
 - ours alone: a ``messages.list(limit=20)`` page from the middle of a 10,000-message thread, and a
   ``conversations.items.list(limit=20)`` page.
@@ -23,15 +23,17 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from common import API_KEY, spread, table, us
-from peer_servers import PROMPT, RunningServer, bench_python, environment_line, load_line, specs
+from peer_servers import PROMPT, REPLY, RunningServer, bench_python, environment_line, load_line, specs
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 MODEL = "gpt-4o"
@@ -46,10 +48,34 @@ ANALOGUE_SIDE = "mockserver*"
 Call = Callable[[], object]
 
 
+def script_reply(base_url: str) -> str:
+    """Make mockserver answer ``PROMPT`` with ``REPLY``, as the peers are set up to, so streams carry the same
+    text (its default reply is ~85 characters, ~20 chunks). Returns a line saying what happened."""
+    parts = urlsplit(base_url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    rule = {"name": "bench", "match": {"contains": PROMPT}, "reply": {"text": REPLY}}
+    try:
+        conn.request("POST", "/__mock__/script", body=json.dumps({"rule": rule}),
+                     headers={"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"})  # fmt: skip
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    if response.status != 200:
+        return f"mockserver: could not script the reply (HTTP {response.status} {data[:120]!r}): it uses its default"
+    return f"mockserver: scripted to answer {PROMPT!r} with {REPLY!r}, like the peers"
+
+
 def shared_workloads(client: Any) -> dict[str, Call]:
     def stream() -> None:
         with client.responses.create(model=MODEL, input=PROMPT, stream=True) as events:
             for _ in events:
+                pass
+
+    def chat_stream() -> None:
+        messages = [{"role": "user", "content": PROMPT}]
+        with client.chat.completions.create(model=MODEL, messages=messages, stream=True) as chunks:
+            for _ in chunks:
                 pass
 
     return {
@@ -58,6 +84,7 @@ def shared_workloads(client: Any) -> dict[str, Call]:
         ),
         "responses.create": lambda: client.responses.create(model=MODEL, input=PROMPT),
         "responses stream, to last event": stream,
+        "chat.completions stream, to last chunk": chat_stream,
         "models.list": lambda: client.models.list(),
     }
 
@@ -124,13 +151,31 @@ def describe(exc: BaseException) -> str:
     return f"HTTP {status}" if status else f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def interleaved_bounded(
-    sides: dict[str, Call], *, calls: int, repeats: int, deadline: float, warmup: int = 10, round_seconds: float = 0.5
+    sides: dict[str, Call],
+    *,
+    calls: int,
+    repeats: int,
+    deadline: float,
+    pids: dict[str, int] | None = None,
+    cpu: dict[str, float] | None = None,
+    warmup: int = 10,
+    round_seconds: float = 0.5,
 ) -> dict[str, list[float]]:
     """Per-call seconds per side, sides alternating every round; stops early (>= 3 rounds) past the deadline.
 
     A side whose calls are slow (a server that paces its stream) makes fewer calls per round, so one round of
-    it takes about ``round_seconds``; at least 3.
+    it takes about ``round_seconds``; at least 3. With ``pids``, ``cpu`` receives each side's server CPU seconds
+    per call over all rounds: on a busy machine that stays comparable when wall-clock time does not.
     """
     per_side: dict[str, int] = {}
     for name, call in sides.items():
@@ -142,6 +187,7 @@ def interleaved_bounded(
         for _ in range(min(warmup, per_side[name])):
             call()
     results: dict[str, list[float]] = {name: [] for name in sides}
+    used = dict.fromkeys(sides, 0.0)
     for round_ in range(repeats):
         if round_ >= 3 and time.monotonic() > deadline:
             print(f"(time budget spent: {round_} rounds instead of {repeats})")
@@ -150,10 +196,18 @@ def interleaved_bounded(
         if round_ % 2:  # who goes first alternates too
             order.reverse()
         for name, call in order:
+            pid = (pids or {}).get(name)
+            cpu_start = cpu_seconds(pid) if pid else 0.0
             start = time.perf_counter()
             for _ in range(per_side[name]):
                 call()
             results[name].append((time.perf_counter() - start) / per_side[name])
+            if pid:
+                used[name] += cpu_seconds(pid) - cpu_start
+    if cpu is not None and pids:
+        for name in sides:
+            if name in pids:
+                cpu[name] = used[name] / (per_side[name] * len(results[name]))
     return results
 
 
@@ -183,11 +237,15 @@ def main(quick: bool = False) -> bool:
         if OURS not in servers:
             print("mockserver did not start: nothing to compare")
             return False
+        print(script_reply(servers[OURS].base_url))
 
         workloads = {name: shared_workloads(client) for name, client in clients.items()}
         rows: list[list[str]] = []
         medians: dict[tuple[str, str], float] = {}
         skips: list[str] = []
+        pids = {name: server.pid() for name, server in servers.items()}
+        pids[ANALOGUE_SIDE] = pids[OURS]
+        server_cpu: dict[tuple[str, str], float] = {}
         ours_only, skips = ours_only_workloads(clients[OURS], servers[OURS].base_url, size, deadline)
         for workload in workloads[OURS]:
             sides: dict[str, Call] = {}
@@ -206,15 +264,22 @@ def main(quick: bool = False) -> bool:
                 sides[name] = call
             if not sides:
                 continue
-            result = interleaved_bounded(sides, calls=calls, repeats=repeats, deadline=deadline)
+            cpu: dict[str, float] = {}
+            result = interleaved_bounded(sides, calls=calls, repeats=repeats, deadline=deadline, pids=pids, cpu=cpu)
             for name, values in result.items():
                 medians[(workload, name)] = statistics.median(values)
+                if name in cpu:
+                    server_cpu[(workload, name)] = cpu[name]
                 label = f"mockserver {ANALOGUES[workload]} (indication)" if name == ANALOGUE_SIDE else name
-                rows.append([workload, label, us(medians[(workload, name)]), us(spread(values))])
+                rows.append([workload, label, us(medians[(workload, name)]), us(spread(values)), us(cpu.get(name, 0))])
         for workload, call in ours_only.items():
-            result = interleaved_bounded({OURS: call}, calls=calls, repeats=repeats, deadline=deadline)
+            cpu = {}
+            result = interleaved_bounded(
+                {OURS: call}, calls=calls, repeats=repeats, deadline=deadline, pids=pids, cpu=cpu
+            )
             medians[(workload, OURS)] = statistics.median(result[OURS])
-            rows.append([workload, OURS + " (only)", us(medians[(workload, OURS)]), us(spread(result[OURS]))])
+            rows.append([workload, OURS + " (only)", us(medians[(workload, OURS)]), us(spread(result[OURS])),
+                         us(cpu.get(OURS, 0))])  # fmt: skip
     finally:
         for client in clients.values():
             client.close()
@@ -228,7 +293,7 @@ def main(quick: bool = False) -> bool:
         print("note: mock-ai-api sleeps 40 ms between stream events (hard-coded DEFAULT_STREAM_DELAY_MS, no option "
               "turns it off): its stream figure is mostly that pacing")  # fmt: skip
     table(f"Per-call latency through the openai SDK (median of {repeats} rounds x {calls} calls, IQR)",
-          ["workload", "server", "median", "IQR"], rows)  # fmt: skip
+          ["workload", "server", "median", "IQR", "server CPU/call"], rows)  # fmt: skip
     ok = True
     ratio_rows = []
     for workload in workloads[OURS]:
@@ -239,12 +304,16 @@ def main(quick: bool = False) -> bool:
                 print(f"RESULT peers {workload} ours/{name}: mockserver not served yet SKIP")
                 continue
             ratio = medians[(workload, OURS)] / medians[(workload, name)]
-            ratio_rows.append([workload, name, f"{ratio:.2f}"])
+            ours_cpu, their_cpu = server_cpu.get((workload, OURS), 0.0), server_cpu.get((workload, name), 0.0)
+            cpu_ratio = f"{ours_cpu / their_cpu:.2f}" if ours_cpu and their_cpu else "-"
+            ratio_rows.append([workload, name, f"{ratio:.2f}", cpu_ratio])
             passed = ratio <= 1.0
             ok &= passed
-            print(f"RESULT peers {workload} ours/{name}: {ratio:.3f} (target <= 1.0) {'PASS' if passed else 'MISS'}")
+            print(f"RESULT peers {workload} ours/{name}: {ratio:.3f} (target <= 1.0) {'PASS' if passed else 'MISS'}"
+                  f" (server CPU ratio {cpu_ratio})")  # fmt: skip
     if ratio_rows:
-        table("Ratios, ours / peer (below 1: mockserver is faster)", ["workload", "peer", "ours/peer"], ratio_rows)
+        table("Ratios, ours / peer (below 1: mockserver is faster)",
+              ["workload", "peer", "wall-clock", "server CPU"], ratio_rows)  # fmt: skip
     analogue_rows = []
     for workload, analogue in ANALOGUES.items():
         if (workload, ANALOGUE_SIDE) not in medians:

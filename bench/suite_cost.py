@@ -11,10 +11,11 @@ The suite is written to a temporary directory (10 modules x 50 tests) and run by
   DefaultHttpxClient(verify=False)``), which an ``OpenAI()`` in openai 3.x does on every construction (~20 ms).
 
 Every run blocks the other tool's plugin (``-p no:...``), so each is measured alone. The 5 calls are
-``chat.completions.create`` x2, ``responses.create`` x2 and ``models.list``; while mockserver does not serve
-those yet, its suite makes 5 Assistants calls instead (``threads.create``, 3 x ``messages.create``,
-``messages.list``), said in a line. Reported: wall-clock seconds per test (median over repeats, IQR), what
-pytest itself reported, and ``RESULT`` lines with ours / aimock at the same parallelism (target: below 1).
+``chat.completions.create`` x2, ``responses.create`` x2 and ``models.list``, restricted to the kinds mockserver
+serves (every tool's suite then makes the same calls, said in a line); if it serves neither create yet, its
+suite makes 5 Assistants calls instead (``threads.create``, 3 x ``messages.create``, ``messages.list``).
+Reported: wall-clock seconds per test (median over repeats, IQR), what pytest itself reported, and
+``RESULT`` lines with ours / aimock at the same parallelism (target: below 1).
 Draws ``docs/suite_cost.png`` (per-test cost by tool).
 
     /work/bench-env/bin/python bench/suite_cost.py [--quick] [--tests N] [--no-plot]
@@ -38,15 +39,26 @@ PLOT = ROOT / "docs" / "suite_cost.png"
 MODULES = 10
 RUN_TIMEOUT = 900.0
 
-SHARED_CALLS = """
-def _calls(client):
-    for _ in range(2):
-        reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hello"}])
-        assert reply.choices[0].message.content
-    for _ in range(2):
-        assert client.responses.create(model="gpt-4o", input="hello").output
-    assert client.models.list().data
-"""
+SNIPPETS = {
+    "chat.completions": (
+        "    reply = client.chat.completions.create(\n"
+        '        model="gpt-4o", messages=[{"role": "user", "content": "hello"}]\n'
+        "    )\n"
+        "    assert reply.choices[0].message.content\n"
+    ),
+    "responses": '    assert client.responses.create(model="gpt-4o", input="hello").output\n',
+    "models": "    assert client.models.list().data\n",
+}
+
+
+def shared_calls(served: list[str]) -> tuple[str, str]:
+    """(source of ``_calls``, a description): 4 creates over the served create kinds, then ``models.list``."""
+    creates = [kind for kind in ("chat.completions", "responses") if kind in served]
+    kinds = [creates[i % len(creates)] for i in range(4)] + ["models" if "models" in served else creates[0]]
+    counts = {kind: kinds.count(kind) for kind in dict.fromkeys(kinds)}
+    described = ", ".join(f"{kind}{'.list' if kind == 'models' else '.create'} x{n}" for kind, n in counts.items())
+    return "\ndef _calls(client):\n" + "".join(SNIPPETS[kind] for kind in kinds), described
+
 
 ASSISTANTS_CALLS = """
 def _calls(client):
@@ -136,23 +148,34 @@ def run_suite(python: str, directory: Path, config: Config, tests: int) -> tuple
     return wall, float(summary.group(2)), None
 
 
-def ours_serves_shared() -> str | None:
-    """None if mockserver serves the shared calls; else why not (the suite then uses the Assistants body)."""
+def ours_serves() -> tuple[list[str], list[str]]:
+    """(the shared call kinds mockserver serves, a line for each it does not serve yet)."""
     import openai
 
     from mockserver import MockServer
 
+    probes = {
+        "chat.completions": lambda c: c.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": "hello"}]
+        ),
+        "responses": lambda c: c.responses.create(model="gpt-4o", input="hello"),
+        "models": lambda c: c.models.list(),
+    }
+    served, missing = [], []
     with MockServer() as server:
         client = server.client(api_key=API_KEY)
         try:
-            client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hello"}])
-            client.responses.create(model="gpt-4o", input="hello")
-            client.models.list()
-        except openai.APIStatusError as exc:
-            return f"{exc.request.method} {exc.request.url.path} answered {exc.status_code}"
+            for kind, probe in probes.items():
+                try:
+                    probe(client)
+                    served.append(kind)
+                except openai.APIStatusError as exc:
+                    missing.append(
+                        f"mockserver: {kind} not served yet ({exc.request.url.path} answered {exc.status_code})"
+                    )
         finally:
             client.close()
-    return None
+    return served, missing
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,11 +190,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pytest runs on {python}; {tests} tests in {MODULES} modules")
     print(load_line("start"))
 
-    not_served = ours_serves_shared()
-    ours_calls = SHARED_CALLS if not_served is None else ASSISTANTS_CALLS
-    if not_served:
-        print(f"mockserver: chat.completions/responses/models not served yet ({not_served}): its suite makes 5 "
-              "Assistants calls instead (threads.create, 3 x messages.create, messages.list)")  # fmt: skip
+    served, missing = ours_serves()
+    for line in missing:
+        print(line)
+    if {"chat.completions", "responses"} & set(served):
+        peer_calls, described = shared_calls(served)  # every tool's suite makes the calls mockserver serves
+        ours_calls = peer_calls
+    else:
+        peer_calls, described = shared_calls(list(SNIPPETS))
+        ours_calls = ASSISTANTS_CALLS
+        described = f"mockserver: threads.create, messages.create x3, messages.list; the others: {described}"
+    print(f"each test's 5 calls: {described}")
     configs = [Config("bare pytest (no fake, no calls)", "bare", 0, ["mockserver", "aimock"], cheap, {})]
     configs += [
         Config(f"mockserver plugin, {w}", "ours", n, ["aimock"], cheap, {}) for w, n in (("serial", 0), ("-n 2", 2))
@@ -196,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         suites: dict[str, Path] = {}
         for body in BODIES:
             suites[body] = Path(tmp) / body
-            write_suite(suites[body], body, ours_calls if body.startswith("ours") else SHARED_CALLS, tests)
+            write_suite(suites[body], body, ours_calls if body.startswith("ours") else peer_calls, tests)
         max_repeats = max(c.repeats for c in configs)
         for round_ in range(max_repeats):  # configurations alternate round by round
             for config in configs:
@@ -243,11 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"RESULT suite per-test ours what-if (no CA load)/aimock session fixture + reset (serial): {ratio:.3f} "
               "(indication, no target)")  # fmt: skip
     if not args.no_plot:
-        draw({label: statistics.median(v) for label, v in results.items()}, tests, bool(not_served))
+        draw({label: statistics.median(v) for label, v in results.items()}, tests, described)
     return 0 if ok else 1
 
 
-def draw(per_test: dict[str, float], tests: int, assistants_body: bool) -> None:
+def draw(per_test: dict[str, float], tests: int, described: str) -> None:
     try:
         import matplotlib
 
@@ -267,8 +296,7 @@ def draw(per_test: dict[str, float], tests: int, assistants_body: bool) -> None:
                 fontsize=9)  # fmt: skip
     ax.set_xlim(0, max(values) * 1.15)
     ax.set_xlabel("wall-clock milliseconds per test (median of runs; lower is better)")
-    note = "\nmockserver: 5 Assistants calls per test (chat/responses/models not served yet)" if assistants_body else ""
-    fig.suptitle(f"Per-test cost of a {tests}-test suite, 5 SDK calls per test, by tool{note}", fontsize=10)
+    fig.suptitle(f"Per-test cost of a {tests}-test suite, 5 SDK calls per test, by tool\n({described})", fontsize=10)
     fig.tight_layout()
     PLOT.parent.mkdir(exist_ok=True)
     fig.savefig(PLOT, dpi=100)

@@ -18,10 +18,12 @@ from mockserver.surfaces import SURFACES
 if TYPE_CHECKING:
     from mockserver.surfaces.assistants.ops import AssistantsOps
     from mockserver.surfaces.chat.ops import ChatOps
+    from mockserver.surfaces.conversations.ops import ConversationOps
     from mockserver.surfaces.embeddings.ops import EmbeddingsOps
     from mockserver.surfaces.files.ops import FilesOps
     from mockserver.surfaces.models.ops import ModelsOps
     from mockserver.surfaces.moderations.ops import ModerationsOps
+    from mockserver.surfaces.responses.ops import ResponsesOps
     from mockserver.surfaces.vector_stores.restore import VectorStoresOps
 
 
@@ -40,6 +42,8 @@ class Store(ProjectStore):
     chat: ChatOps
     embeddings: EmbeddingsOps
     moderations: ModerationsOps
+    conversations: ConversationOps
+    responses: ResponsesOps
 
     def __init__(self, *, seed: str = "", clock_start: int = DEFAULT_EPOCH) -> None:
         super().__init__(seed=seed, clock_start=clock_start, states={s.name: s.state for s in SURFACES})

@@ -115,3 +115,12 @@ def test_every_surface_is_a_folder_in_the_registry() -> None:
 
     folders = sorted(p.name for p in (PACKAGE / "surfaces").iterdir() if (p / "__init__.py").exists())
     assert sorted(s.name for s in SURFACES) == folders
+
+
+def test_every_wording_template_is_defined_once() -> None:
+    """Surfaces add their wording to core/errors.py; a name defined twice silently changes another's message."""
+    tree = ast.parse((PACKAGE / "core" / "errors.py").read_text(encoding="utf-8"))
+    names = [
+        t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets if isinstance(t, ast.Name)
+    ]
+    assert sorted({n for n in names if names.count(n) > 1}) == []

@@ -109,8 +109,8 @@ def loaded(doc: dict[str, Any]) -> Store:
         (document({**WAITING, "engine": {"pending": True}}), "threads[0].runs[0].engine.pending: Invalid "
          "'engine.pending': a run in status 'requires_action' cannot be waiting to play its next turn."),
         (document({**WAITING, "engine": {"turns": [{"text": "a", "fail": True}]}}), "threads[0].runs[0].engine."
-         "turns[0]: Invalid 'engine.turns[0]': a reply needs exactly one of 'text', 'tool_calls', 'fail', "
-         "'incomplete' or 'expire' (found 2)."),
+         "turns[0]: Invalid 'engine.turns[0]': a reply needs exactly one of 'text', 'tool_calls', 'refusal', "
+         "'fail', 'incomplete' or 'expire' (found 2)."),
         (document({**WAITING, "engine": {"speed": 1}}), "threads[0].runs[0].engine.speed: unknown key 'speed' "
          "(allowed: turns, pending, reads, since, tool_step_id, tool_usage, last_outputs, spoken, miss, rule, "
          "prompt_text)"),

@@ -110,8 +110,8 @@ INCLUDE_VALUE = "Invalid value: '{value}'. Supported values are: '{supported}'."
 SCRIPT_UNKNOWN_FIELD = "Invalid '{param}': unknown field '{name}'. Supported fields are: {allowed}."
 SCRIPT_BAD_REGEX = "Invalid '{param}': not a valid regular expression ({error})."
 SCRIPT_REPLY_KIND = (
-    "Invalid '{param}': a reply needs exactly one of 'text', 'tool_calls', 'fail', 'incomplete' or 'expire' "
-    "(found {found})."
+    "Invalid '{param}': a reply needs exactly one of 'text', 'tool_calls', 'refusal', 'fail', 'incomplete' or "
+    "'expire' (found {found})."
 )
 SCRIPT_ANNOTATION_TEXT = "Invalid '{param}': '{text}' does not occur in the reply text."
 SCRIPT_MISS = "mockserver strict mode: no script rule matched this run (last user message: {text}). {closest}"
@@ -181,9 +181,66 @@ EMBEDDING_REQUEST_TOO_LARGE = (
 )
 NOT_EMBEDDING_MODEL = "This model does not support embeddings: '{model}'."
 NOT_MODERATION_MODEL = "Invalid value for 'model': '{model}' is not a moderation model."
+# -- Responses and Conversations (docs/responses.md; reference responses-conversations.md section 6) --------------
+INVALID_URL = "Invalid URL ({method} {path})"
+UNKNOWN_PARAMETER = "Unknown parameter: '{param}'."
+UNKNOWN_PARAMETER_HINT = "Unknown parameter: '{param}'. Did you mean {candidates}?"
+MOVED_PARAMETER = (
+    "Unsupported parameter: '{param}'. In the Responses API, this parameter has moved to '{moved}'. Try again with "
+    "the new parameter. See the API documentation for more information: "
+    "https://platform.openai.com/docs/api-reference/responses/create."
+)
+INPUT_OR_CONTEXT_REQUIRED = (
+    "One of \"input\" or \"previous_response_id\" or 'prompt' or 'conversation' must be provided."
+)
+MODEL_NOT_FOUND = "The requested model '{model}' does not exist."
+RESPONSE_NOT_FOUND = "Response with id '{id}' not found."
+CONVERSATION_NOT_FOUND = "Conversation with id '{id}' not found."
+ITEM_NOT_FOUND = "Item with id '{id}' not found."
+ITEM_NOT_PERSISTED = (
+    "Item with id '{id}' not found. Items are not persisted when `store` is set to false. Try again with `store` "
+    "set to true, or remove this item from your input."
+)
+PROMPT_NOT_FOUND = "Prompt with id '{id}' not found."
+PREVIOUS_RESPONSE_NOT_FOUND = "Previous response with id '{id}' not found."
+ID_BAD_CHARACTERS = (
+    "Invalid '{param}': '{value}'. Expected an ID that contains letters, numbers, underscores, or dashes, but this "
+    "value contained additional characters."
+)
+MUTUALLY_EXCLUSIVE = (
+    "Mutually exclusive parameters: ''. Ensure you are only providing one of: 'pre..._id' or 'conversation'."
+)
+NO_TOOL_CALL_FOR_OUTPUT = "No tool call found for function call output with call_id {call_id}."
+NO_TOOL_OUTPUT = "No tool output found for function call {call_id}."
+CANNOT_CANCEL_SYNC = "Cannot cancel a synchronous response."
+BACKGROUND_NEEDS_STORE = "Background mode requires 'store' to be true: a background response must be stored."
+NOT_STREAMED = (
+    "This response cannot be streamed: only a background response created with 'stream' set to true can be "
+    "streamed again."
+)
+TEXT_FORMAT_INVALID_SCHEMA = "Invalid schema for response_format '{name}': {problem}"
+FUNCTION_INVALID_SCHEMA = "Invalid schema for function '{name}': {problem}"
+SCRIPT_STRUCTURED_MISMATCH = (
+    "mockserver: script rule '{rule}' replied with text that does not match the strict json_schema '{name}' "
+    "the request asked for: {problem}"
+)
+SCRIPT_UNKNOWN_FUNCTION_RESPONSE = (
+    "mockserver: script rule '{rule}' calls function '{name}', but the request has no function tool of that name "
+    "(function tools: {available})."
+)
+PREVIOUS_RESPONSE_ACTIVE = "Previous response with id '{id}' is still in progress."
+SCRIPT_BUILTIN_NO_TOOL = (
+    "mockserver: script rule '{rule}' calls the built-in tool '{name}', but the request has no {name} tool."
+)
+SCRIPT_TOOL_CHOICE_NONE = (
+    "mockserver strict mode: script rule '{rule}' calls tools, but the request's tool_choice is 'none'."
+)
 # Restoring exported objects (scenario files, docs/scenarios.md): our wording, no request makes these.
 RESTORE_BAD_ID = (
     "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."
+)
+RESTORE_BAD_HEX_ID = (
+    "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by {length} lowercase hex digits)."
 )
 RESTORE_MISMATCH = "Invalid '{param}': expected {expected}, got {value}."
 RESTORE_NOT_NULL_UNLESS = "Invalid '{param}': must be null unless the run's status is '{status}'."
@@ -243,7 +300,7 @@ UPLOAD_BYTES_MISMATCH = (
 UPLOAD_UNKNOWN_PART = "Invalid 'part_ids': '{id}' is not a part of Upload {upload_id}."
 UPLOAD_DUPLICATE_PART = "Invalid 'part_ids': '{id}' is listed more than once."
 UPLOAD_MD5_MISMATCH = "Invalid 'md5': the uploaded bytes have the md5 checksum '{actual}', not '{expected}'."
-MODEL_NOT_FOUND = "The model '{id}' does not exist"
+MODEL_ID_NOT_FOUND = "The model '{id}' does not exist"
 INSUFFICIENT_PERMISSIONS = "You have insufficient permissions for this operation."
 VECTOR_STORE_FILE_NOT_FOUND = "No file found with id '{file_id}' in vector store '{vector_store_id}'."
 FILE_BATCH_NOT_FOUND = "No file batch found with id '{batch_id}' in vector store '{vector_store_id}'."
@@ -251,12 +308,10 @@ UNSUPPORTED_RETRIEVAL_FILES = (
     "Files with extensions [{extensions}] are not supported for retrieval. "
     "See https://platform.openai.com/docs/assistants/tools/file-search/supported-files"
 )
-ID_BAD_CHARACTERS = (
-    "Invalid '{param}': '{value}'. Expected an ID that contains letters, numbers, underscores, or dashes, but this "
-    "value contained additional characters."
-)
 VECTOR_STORE_EXPIRED = "Vector store '{id}' has expired."
-MUTUALLY_EXCLUSIVE = "Mutually exclusive parameters: ''. Ensure you are only providing one of: '{first}' or '{second}'."
+MUTUALLY_EXCLUSIVE_PARAMS = (
+    "Mutually exclusive parameters: ''. Ensure you are only providing one of: '{first}' or '{second}'."
+)
 CHUNK_OVERLAP_TOO_LARGE = (
     "Invalid '{param}': chunk_overlap_tokens must not exceed half of max_chunk_size_tokens ({limit}), but got {value}."
 )
@@ -369,12 +424,15 @@ def invalid_value(value: object, supported: list[str], param: str) -> InvalidReq
     )
 
 
-def quoted_choice(values: list[str]) -> str:
-    """``'a', 'b' and 'c'``: how the real API lists supported values."""
+def quoted_choice(values: list[str], *, serial_comma: bool = False) -> str:
+    """``'a', 'b' and 'c'``: how the Assistants API lists supported values; the Responses API writes
+    ``'a', 'b', and 'c'`` (``serial_comma``)."""
     quoted = [f"'{v}'" for v in values]
     if len(quoted) == 1:
         return quoted[0]
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    if len(quoted) == 2 or not serial_comma:
+        return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return ", ".join(quoted[:-1]) + ", and " + quoted[-1]
 
 
 def mask_key(key: str) -> str:

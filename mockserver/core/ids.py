@@ -41,6 +41,17 @@ KINDS: dict[str, IdFormat] = {
     "upload_part": IdFormat("part_"),
     "chat_completion": IdFormat("chatcmpl-", 29),
     "moderation": IdFormat("modr-", 32, "hex"),
+    # Responses and Conversations (docs/responses.md, "Ids"): lowercase hex, 50 long (48 for conversations).
+    "response": IdFormat("resp_", 50, "hex"),
+    "conversation": IdFormat("conv_", 48, "hex"),
+    "response_message": IdFormat("msg_", 50, "hex"),
+    "function_call": IdFormat("fc_", 50, "hex"),
+    "function_call_output": IdFormat("fco_", 50, "hex"),
+    "reasoning": IdFormat("rs_", 50, "hex"),
+    "web_search_call": IdFormat("ws_", 50, "hex"),
+    "file_search_call": IdFormat("fs_", 50, "hex"),
+    "code_interpreter_call": IdFormat("ci_", 50, "hex"),
+    "container": IdFormat("cntr_", 48, "hex"),
 }
 #: Object kind -> the prefix its IDs carry (the separator is part of the prefix).
 PREFIXES = {kind: form.prefix for kind, form in KINDS.items()}
@@ -88,7 +99,10 @@ class IdFactory:
         self._counters[kind] = n
         digest = hashlib.sha256(f"{self._salt}{kind}\x00{n}".encode()).digest()
         if form.alphabet == "hex":
-            return form.prefix + (digest + hashlib.sha256(digest).digest()).hex()[: form.length]
+            # One digest gives 64 hex digits; a second (a hash of the first) extends longer forms.
+            if form.length > 64:
+                digest += hashlib.sha256(digest).digest()
+            return form.prefix + digest.hex()[: form.length]
         return form.prefix + _base62(digest, form.length)
 
     def request_id(self) -> str:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
-from mockserver.core.ids import DEFAULT_EPOCH, MAX_COUNT, PREFIXES, is_valid_id
+from mockserver.core.ids import DEFAULT_EPOCH, KINDS, MAX_COUNT, PREFIXES, is_valid_id
 from mockserver.core.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -185,10 +185,12 @@ class SurfaceOps:
     def check_new_id(existing: Any, object_id: str, kind: str) -> None:
         """An explicit (seeded) id must have the real format and be unused."""
         if not is_valid_id(object_id, kind):
-            raise e.InvalidRequestError(
-                e.RESTORE_BAD_ID.format(param="id", value=object_id, prefix=PREFIXES[kind]),
-                param="id",
-                code="invalid_id",
+            form = KINDS[kind]
+            message = (
+                e.RESTORE_BAD_HEX_ID.format(param="id", value=object_id, prefix=form.prefix, length=form.length)
+                if form.alphabet == "hex"
+                else e.RESTORE_BAD_ID.format(param="id", value=object_id, prefix=form.prefix)
             )
+            raise e.InvalidRequestError(message, param="id", code="invalid_id")
         if object_id in existing:
             raise e.InvalidRequestError(e.RESTORE_DUPLICATE_ID.format(id=object_id), param="id")

@@ -3,13 +3,15 @@
 A rule is a plain dict (so it round-trips through scenario files and HTTP unchanged)::
 
     {"name": "weather",
-     "match": {"contains": "weather", "assistant_metadata": {"team": "support"}},
+     "match": {"contains": "weather", "model": "gpt-4o", "metadata": {"team": "support"}},
      "reply": {"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]},
      "then": [{"text": "It is sunny in {{output}}."}],
      "times": 1}
 
-``parse_rules`` returns the rules normalized: ``then`` always a list, tool-call ``arguments`` always a JSON
-string, every reply with exactly one kind. docs/runs.md describes the format.
+The same rules answer Assistants runs, Responses and Chat Completions: ``RunContext`` is what any of them
+shows a rule. ``parse_rules`` returns the rules normalized: ``then`` always a list, function-call
+``arguments`` always a JSON string, built-in tool calls with every field, every reply with exactly one kind.
+docs/runs.md describes the format.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import difflib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core import errors as e
@@ -26,16 +28,21 @@ from mockserver.core import validation as v
 
 RULE_FIELDS = ("name", "match", "reply", "then", "times")
 TEXT_CONDITIONS = ("equals", "contains", "regex")
-METADATA_CONDITIONS = ("assistant_metadata", "thread_metadata", "run_metadata")
-MATCH_FIELDS = (*TEXT_CONDITIONS, "assistant_id", *METADATA_CONDITIONS)
-REPLY_KINDS = ("text", "tool_calls", "fail", "incomplete", "expire")
+METADATA_CONDITIONS = ("assistant_metadata", "thread_metadata", "run_metadata", "metadata")
+MATCH_FIELDS = (*TEXT_CONDITIONS, "assistant_id", "model", *METADATA_CONDITIONS)
+REPLY_KINDS = ("text", "tool_calls", "refusal", "fail", "incomplete", "expire")
 FAIL_CODES = ["server_error", "rate_limit_exceeded", "invalid_prompt"]
-INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens"]
-ANNOTATION_TYPES = ["file_citation", "file_path"]
+#: Runs know the first two, Responses the last two; each API maps the others onto its own (docs/runs.md).
+INCOMPLETE_REASONS = ["max_completion_tokens", "max_prompt_tokens", "max_output_tokens", "content_filter"]
 #: Built-in (hosted) tools a scripted turn may call besides functions, and the fields each call takes.
-BUILTIN_TOOLS = ("file_search", "code_interpreter")
-BUILTIN_FIELDS = {"file_search": ("type", "queries", "results"), "code_interpreter": ("type", "code", "outputs")}
+BUILTIN_TOOLS = ("web_search", "file_search", "code_interpreter")
+BUILTIN_FIELDS = {
+    "web_search": ("type", "query", "sources"),
+    "file_search": ("type", "queries", "results"),
+    "code_interpreter": ("type", "code", "outputs"),
+}
 FILE_SEARCH_RESULT_FIELDS = ("file_id", "filename", "score", "text", "attributes")
+ANNOTATION_TYPES = ["file_citation", "file_path"]
 DEFAULT_FAILURE = "Sorry, something went wrong."
 
 
@@ -88,8 +95,9 @@ def _parse_match(match: Any, param: str) -> dict[str, Any]:
                         e.SCRIPT_BAD_REGEX.format(param=f"{param}.regex", error=exc), param=f"{param}.regex"
                     ) from None
             parsed[key] = text
-    if "assistant_id" in conditions:
-        parsed["assistant_id"] = v.expect_string(conditions["assistant_id"], f"{param}.assistant_id")
+    for key in ("assistant_id", "model"):
+        if key in conditions:
+            parsed[key] = v.expect_string(conditions[key], f"{param}.{key}")
     for key in METADATA_CONDITIONS:
         if key in conditions:
             parsed[key] = v.check_metadata(conditions[key], f"{param}.{key}")
@@ -97,7 +105,7 @@ def _parse_match(match: Any, param: str) -> dict[str, Any]:
 
 
 def parse_reply(reply: Any, param: str) -> dict[str, Any]:
-    """One turn of the scripted model: exactly one of text, tool_calls, fail, incomplete, expire."""
+    """One turn of the scripted model: exactly one of text, tool_calls, refusal, fail, incomplete, expire."""
     if isinstance(reply, str):
         return {"text": reply, "annotations": []}
     v.expect_object(reply, param)
@@ -120,6 +128,9 @@ def parse_reply(reply: Any, param: str) -> dict[str, Any]:
         if not calls:
             raise e.InvalidRequestError(e.EMPTY_ARRAY.format(param=f"{param}.tool_calls"), param=f"{param}.tool_calls")
         return {"tool_calls": [_tool_call(c, f"{param}.tool_calls[{i}]") for i, c in enumerate(calls)]}
+    if kind == "refusal":
+        _reject_unknown(reply, ("refusal",), param)
+        return {"refusal": v.expect_string(reply["refusal"], f"{param}.refusal") or ""}
     if kind == "fail":
         _reject_unknown(reply, ("fail",), param)
         fail = reply["fail"]
@@ -171,7 +182,7 @@ def _annotation(note: Any, text: str, param: str) -> dict[str, Any]:
 
 def _tool_call(call: Any, param: str) -> dict[str, Any]:
     """A function call ``{"name", "arguments"}`` (``"type": "function"`` optional), or a built-in tool call
-    ``{"type": "file_search"|"code_interpreter", ...}`` (normalized by :func:`_builtin_call`)."""
+    ``{"type": "web_search"|"file_search"|"code_interpreter", ...}``."""
     v.expect_object(call, param)
     kind = call.get("type", "function")
     if kind != "function":
@@ -186,36 +197,52 @@ def _tool_call(call: Any, param: str) -> dict[str, Any]:
 
 
 def _builtin_call(call: dict[str, Any], kind: str, param: str) -> dict[str, Any]:
-    """file_search ``{queries, results: [...] | None}`` (None: the surface searches its vector stores);
-    code_interpreter ``{code, outputs: [{"type": "logs", "logs"} | {"type": "image", "url"}]}``."""
+    """Normalized: web_search ``{query, sources: [url]}``; file_search ``{queries, results: [...] | None}`` (None:
+    the surface searches its vector stores); code_interpreter ``{code, outputs: [{type: logs|image, ...}]}``."""
     _reject_unknown(call, BUILTIN_FIELDS[kind], param)
+    if kind == "web_search":
+        query = v.expect_string(call.get("query", ""), f"{param}.query") or ""
+        sources = v.expect_array(call.get("sources"), f"{param}.sources", nullable=True) or []
+        urls = [_source_url(s, f"{param}.sources[{i}]") for i, s in enumerate(sources)]
+        return {"type": kind, "query": query, "sources": urls}
     if kind == "file_search":
         queries = call.get("queries", [])
-        listed = v.expect_array([queries] if isinstance(queries, str) else queries, f"{param}.queries") or []
+        if isinstance(queries, str):
+            queries = [queries]
+        listed = v.expect_array(queries, f"{param}.queries") or []
         texts = [v.expect_string(q, f"{param}.queries[{i}]") or "" for i, q in enumerate(listed)]
         raw = v.expect_array(call.get("results"), f"{param}.results", nullable=True)
         results = None if raw is None else [_search_result(r, f"{param}.results[{i}]") for i, r in enumerate(raw)]
         return {"type": kind, "queries": texts, "results": results}
+    code = v.expect_string(call.get("code", ""), f"{param}.code") or ""
     outputs = v.expect_array(call.get("outputs"), f"{param}.outputs", nullable=True) or []
     return {
         "type": kind,
-        "code": v.expect_string(call.get("code", ""), f"{param}.code") or "",
+        "code": code,
         "outputs": [_code_output(o, f"{param}.outputs[{i}]") for i, o in enumerate(outputs)],
     }
+
+
+def _source_url(source: Any, param: str) -> str:
+    if isinstance(source, dict):
+        _reject_unknown(source, ("type", "url"), param)
+        source = v.require(source, "url", param)
+        param = f"{param}.url"
+    return v.expect_string(source, param) or ""
 
 
 def _search_result(result: Any, param: str) -> dict[str, Any]:
     v.expect_object(result, param)
     _reject_unknown(result, FILE_SEARCH_RESULT_FIELDS, param)
-    found: dict[str, Any] = {
+    out: dict[str, Any] = {
         "file_id": v.expect_string(v.require(result, "file_id", param), f"{param}.file_id"),
         "filename": v.expect_string(result.get("filename", ""), f"{param}.filename"),
         "score": v.expect_number(result.get("score", 1.0), f"{param}.score", minimum=0, maximum=1),
         "text": v.expect_string(result.get("text", ""), f"{param}.text"),
     }
     if "attributes" in result:
-        found["attributes"] = v.expect_object(result["attributes"], f"{param}.attributes")
-    return found
+        out["attributes"] = v.expect_object(result["attributes"], f"{param}.attributes")
+    return out
 
 
 def _code_output(output: Any, param: str) -> dict[str, Any]:
@@ -238,12 +265,25 @@ def is_function_call(call: Mapping[str, Any]) -> bool:
 
 @dataclass(frozen=True)
 class RunContext:
-    """What a rule can look at: the last user message and the run's assistant, thread and run."""
+    """What a rule can look at: the last user message, and the objects of the request being answered.
+
+    ``run`` is the object the request creates: a run (with its assistant and thread), a response or a chat
+    completion (no assistant, no thread). ``model`` and ``metadata`` conditions read ``model`` and ``metadata``
+    unless given, the run's (a run's ``metadata`` is its own, as ``run_metadata``).
+    """
 
     text: str
-    assistant: Mapping[str, Any]
-    thread: Mapping[str, Any]
-    run: Mapping[str, Any]
+    assistant: Mapping[str, Any] = field(default_factory=dict)
+    thread: Mapping[str, Any] = field(default_factory=dict)
+    run: Mapping[str, Any] = field(default_factory=dict)
+    model: str | None = None
+    metadata: Mapping[str, Any] | None = None
+
+    def request_model(self) -> str | None:
+        return self.model if self.model is not None else self.run.get("model")
+
+    def request_metadata(self) -> Mapping[str, Any]:
+        return self.metadata if self.metadata is not None else (self.run.get("metadata") or {})
 
 
 def rule_name(rule: Mapping[str, Any], index: int) -> str:
@@ -260,13 +300,16 @@ def matches(rule: Mapping[str, Any], ctx: RunContext) -> bool:
         return False
     if "assistant_id" in match and ctx.assistant.get("id") != match["assistant_id"]:
         return False
-    for key, source in (
-        ("assistant_metadata", ctx.assistant),
-        ("thread_metadata", ctx.thread),
-        ("run_metadata", ctx.run),
+    if "model" in match and ctx.request_model() != match["model"]:
+        return False
+    for key, found in (
+        ("assistant_metadata", ctx.assistant.get("metadata") or {}),
+        ("thread_metadata", ctx.thread.get("metadata") or {}),
+        ("run_metadata", ctx.run.get("metadata") or {}),
+        ("metadata", ctx.request_metadata()),
     ):
         wanted = match.get(key)
-        if wanted and any((source.get("metadata") or {}).get(k) != val for k, val in wanted.items()):
+        if wanted and any(found.get(k) != val for k, val in wanted.items()):
             return False
     return True
 

@@ -38,7 +38,9 @@ def problems(
     ]
     found += cassettes.problems(server.replay, project, options["fail_on_unused"])
     for miss in server.store.script.script_misses():
-        where = miss.get("run_id") or miss.get("surface")  # a run's id, or the surface (chat.completions)
+        where = (
+            miss.get("run_id") or miss.get("response_id") or miss.get("surface")
+        )  # a run, a response, or a surface (chat.completions)
         found.append(f"scripted model miss (strict runs) in {where}: {miss.get('message')}")
     return found
 

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 from mockserver.core import errors as e
+from mockserver.core.ids import PREFIXES
 from mockserver.surfaces import SURFACES
 
 #: Keywords the interpreter understands; anything else in the schema would be silently ignored.
@@ -82,6 +83,11 @@ def schema() -> dict[str, Any]:
     for key, value in base["properties"].items():
         properties[key] = value
         if key == "id_counters":
+            # Every kind of id (core/ids.py KINDS) has a counter; a surface adding a kind need not edit this file.
+            counters = dict(value["properties"])
+            request = counters.pop("request")
+            counters.update({kind: {"$ref": "#/$defs/counter"} for kind in PREFIXES if kind not in counters})
+            properties[key] = {**value, "properties": {**counters, "request": request}}
             for surface in SURFACES:
                 if surface.scenario is not None:
                     properties.update(surface.scenario.schema.get("properties", {}))

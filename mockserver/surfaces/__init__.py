@@ -10,13 +10,25 @@ says how to add a surface.
 from __future__ import annotations
 
 from mockserver.core.surface import Surface
-from mockserver.surfaces import assistants, chat, embeddings, files, models, moderations, vector_stores
+from mockserver.surfaces import (
+    assistants,
+    chat,
+    conversations,
+    embeddings,
+    files,
+    models,
+    moderations,
+    responses,
+    vector_stores,
+)
 
 SURFACES: tuple[Surface, ...] = (
     files.SURFACE,
     vector_stores.SURFACE,
     models.SURFACE,
     assistants.SURFACE,
+    conversations.SURFACE,
+    responses.SURFACE,
     chat.SURFACE,
     embeddings.SURFACE,
     moderations.SURFACE,

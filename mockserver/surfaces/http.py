@@ -70,6 +70,12 @@ async def json_body(request: Request, *checks: Callable[[], object]) -> dict[str
     raise error
 
 
+def sse_frame(event: str, data: Any) -> bytes:
+    """One server-sent event: ``event: <name>``, ``data: <compact JSON>`` (or the text as is), a blank line."""
+    payload = data.encode() if isinstance(data, str) else wirejson.dumps(data)
+    return b"event: " + event.encode() + b"\ndata: " + payload + b"\n\n"
+
+
 def query_params(request: Request) -> dict[str, str]:
     return dict(request.query_params)
 
@@ -77,3 +83,10 @@ def query_params(request: Request) -> dict[str, str]:
 def surface_context(request: Request) -> tuple[Store, str]:
     """The store and project of a request (authentication ran earlier, in the app's middleware)."""
     return request.app.state.store, request.scope["mockserver.project"]
+
+
+async def invalid_url(request: Request) -> Response:
+    """An unknown sub-path of a known resource (``POST /v1/conversations/conv_1/messages``): the Responses-era
+    API answers ``Invalid URL (METHOD path)``. Marked as an unknown route, so strict test teardown reports it."""
+    request.scope["mockserver.unknown_route"] = True
+    raise e.NotFoundError(e.INVALID_URL.format(method=request.method, path=request.url.path))

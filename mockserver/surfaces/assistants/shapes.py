@@ -80,6 +80,10 @@ def text_block(value: str, annotations: list[dict[str, Any]] | None = None) -> d
     return {"type": "text", "text": {"value": value, "annotations": list(annotations or [])}}
 
 
+def refusal_block(refusal: str) -> dict[str, Any]:
+    return {"type": "refusal", "refusal": refusal}
+
+
 def normalize_content(content: Any, param: str = "content") -> list[dict[str, Any]]:
     """A message's ``content`` as the API stores it: a string becomes one text block, parts get defaults."""
     if isinstance(content, str):

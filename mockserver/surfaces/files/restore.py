@@ -57,7 +57,7 @@ def check_seed(item: Any, now: int) -> Seed:
     purpose = v.expect_enum(v.require(body, "purpose"), shapes.ALL_PURPOSES, "purpose") or ""
     if "content" in body and "content_base64" in body:
         raise e.InvalidRequestError(
-            e.MUTUALLY_EXCLUSIVE.format(first="content", second="content_base64"),
+            e.MUTUALLY_EXCLUSIVE_PARAMS.format(first="content", second="content_base64"),
             code="mutually_exclusive_parameters",
         )
     content = decode_content(body, "")
@@ -112,7 +112,7 @@ def decode_content(body: dict[str, Any], param: str) -> bytes:
     """``content`` (UTF-8 text) or ``content_base64``; neither is empty content."""
     if "content" in body and "content_base64" in body:
         raise e.InvalidRequestError(
-            e.MUTUALLY_EXCLUSIVE.format(first="content", second="content_base64"),
+            e.MUTUALLY_EXCLUSIVE_PARAMS.format(first="content", second="content_base64"),
             param=param or None,
             code="mutually_exclusive_parameters",
         )

@@ -32,7 +32,7 @@ class ModelsOps(SurfaceOps):
         """The model, or 404 ``The model 'x' does not exist`` / ``model`` / ``model_not_found`` (INF wording)."""
         found = self._state(project).models.get(model_id)
         if found is None:
-            raise e.NotFoundError(e.MODEL_NOT_FOUND.format(id=model_id), param="model", code="model_not_found")
+            raise e.NotFoundError(e.MODEL_ID_NOT_FOUND.format(id=model_id), param="model", code="model_not_found")
         return found
 
     @locked

@@ -39,7 +39,8 @@ class BatchOps(StoreFileOps):
         v.reject_unknown(body, BATCH_FIELDS)
         if "file_ids" in body and "files" in body:
             raise e.InvalidRequestError(
-                e.MUTUALLY_EXCLUSIVE.format(first="file_ids", second="files"), code="mutually_exclusive_parameters"
+                e.MUTUALLY_EXCLUSIVE_PARAMS.format(first="file_ids", second="files"),
+                code="mutually_exclusive_parameters",
             )
         attributes = vp.attributes(body.get("attributes"))
         chunking = vp.chunking_strategy(body.get("chunking_strategy"))

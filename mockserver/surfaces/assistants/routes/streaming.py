@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.responses import StreamingResponse
 
 from mockserver.core import errors as e
-from mockserver.core import wirejson
 from mockserver.surfaces.assistants.ops import RunStream
+from mockserver.surfaces.http import sse_frame
 
 if TYPE_CHECKING:
     from mockserver.store import Store
@@ -24,17 +24,12 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.005
 
 
-def frame(event: str, data: Any) -> bytes:
-    payload = data.encode() if isinstance(data, str) else wirejson.dumps(data)
-    return b"event: " + event.encode() + b"\ndata: " + payload + b"\n\n"
-
-
 async def run_events(store: Store, project: str, ticket: RunStream) -> AsyncIterator[bytes]:
     settings = store.script.run_settings(project)
     delay = settings["chunk_delay_ms"] / 1000
     deadline = time.monotonic() + settings["stream_timeout_ms"] / 1000
     for name, data in ticket.prefix:
-        yield frame(name, data)
+        yield sse_frame(name, data)
     cursor = ticket.cursor
     while True:
         try:
@@ -43,20 +38,20 @@ async def run_events(store: Store, project: str, ticket: RunStream) -> AsyncIter
             )
         except e.MockError as exc:
             # The SDK raises APIError for an ``error`` event whose data has a top-level "error" key.
-            yield frame("error", exc.body())
+            yield sse_frame("error", exc.body())
             break
         for name, data in events:
             if delay and name.endswith(".delta"):
                 await asyncio.sleep(delay)
-            yield frame(name, data)
+            yield sse_frame(name, data)
         if finished:
             break
         if time.monotonic() > deadline:
             timeout = e.MockError(e.STREAM_TIMEOUT.format(ms=settings["stream_timeout_ms"]))
-            yield frame("error", timeout.body())
+            yield sse_frame("error", timeout.body())
             break
         await asyncio.sleep(POLL_SECONDS)
-    yield frame("done", "[DONE]")
+    yield sse_frame("done", "[DONE]")
 
 
 def sse_response(store: Store, project: str, ticket: RunStream) -> StreamingResponse:

@@ -95,7 +95,7 @@ class RunLifecycle(TurnChoice):
         turn = self._shape_turn(rs, turn, self._run_settings(state)["default_reply"])
         if turn.get("incomplete") == "max_prompt_tokens":
             self._end(state, thread, rs, "incomplete", incomplete_details={"reason": "max_prompt_tokens"})
-        elif "text" in turn:
+        elif "text" in turn or "refusal" in turn:
             cut = self._say(state, thread, rs, turn, prompt)
             if cut:
                 self._end(state, thread, rs, "incomplete", incomplete_details={"reason": cut})

@@ -38,7 +38,10 @@ class RunTurns(AssistantsBase):
     ) -> str | None:
         """A message_creation step and its assistant message; returns the incomplete reason, if cut short."""
         incomplete: str | None = "max_completion_tokens" if "incomplete" in turn else None
-        text = engine.fill_template(turn["text"], message=rs.prompt_text, outputs=rs.last_outputs)
+        refusal = "refusal" in turn
+        text = engine.fill_template(
+            turn["refusal" if refusal else "text"], message=rs.prompt_text, outputs=rs.last_outputs
+        )
         limit = rs.data["max_completion_tokens"]
         if limit is not None and engine.count_tokens(text) > limit:
             text, incomplete = text[: limit * engine.replies.CHARS_PER_TOKEN], "max_completion_tokens"
@@ -56,7 +59,7 @@ class RunTurns(AssistantsBase):
             {
                 "id": message_id,
                 "role": "assistant",
-                "content": [*images, models.text_block(text, annotations)],
+                "content": [*images, models.refusal_block(text) if refusal else models.text_block(text, annotations)],
                 "attachments": [],
                 "metadata": {},
                 "assistant_id": rs.data["assistant_id"],
@@ -74,9 +77,14 @@ class RunTurns(AssistantsBase):
         rs.emit("thread.message.in_progress", opening)
         for index, image in enumerate(images):  # images the run made come first (builtin.py)
             rs.emit("thread.message.delta", models.message_delta(message_id, [{"index": index, **image}]))
-        for block in engine.text_deltas(text, annotations, self._run_settings(state)["chunk_size"]):
-            delta = [{"index": len(images), "type": "text", "text": block}]
-            rs.emit("thread.message.delta", models.message_delta(message_id, delta))
+        size = self._run_settings(state)["chunk_size"]
+        pieces: list[dict[str, Any]]
+        if refusal:
+            pieces = [{"type": "refusal", "refusal": piece} for piece in engine.chunk(text, size)]
+        else:
+            pieces = [{"type": "text", "text": block} for block in engine.text_deltas(text, annotations, size)]
+        for piece in pieces:
+            rs.emit("thread.message.delta", models.message_delta(message_id, [{"index": len(images), **piece}]))
         rs.emit("thread.message.incomplete" if incomplete else "thread.message.completed", final)
         usage = models.usage(prompt, engine.count_tokens(text))
         done = {**step, "status": "completed", "completed_at": now, "expires_at": None, "usage": usage}
