@@ -261,3 +261,18 @@ def test_a_stored_chat_completion_by_id_is_what_the_api_returns(client: TestClie
     completion = _post(client, "/v1/chat/completions", body)
     stored = client.get(f"/v1/chat/completions/{completion['id']}", headers=API).json()
     assert client.get(f"/__mock__/ui/api/object/{completion['id']}?project={KEY}").json() == stored
+
+
+def test_responses_and_conversations_by_id_and_the_rule_that_answered(client: TestClient) -> None:
+    client.post(
+        f"/__mock__/script?project={KEY}",
+        json={"rules": [{"name": "greet", "match": {"contains": "hello"}, "reply": {"text": "Hi!"}}]},
+    )
+    conversation = _post(client, "/v1/conversations", {})
+    response = _post(client, "/v1/responses", {"model": "gpt-4o", "input": "hello", "conversation": conversation["id"]})
+    for expected in (response, client.get(f"/v1/conversations/{conversation['id']}", headers=API).json()):
+        assert client.get(f"/__mock__/ui/api/object/{expected['id']}?project={KEY}").json() == expected
+    item = response["output"][0]
+    assert client.get(f"/__mock__/ui/api/object/{item['id']}?project={KEY}").json() == item
+    answers = client.get(f"/__mock__/ui/api/model?project={KEY}").json()["answers"]
+    assert {"object": "response", "id": response["id"], "rule": "greet"} in answers
