@@ -301,6 +301,10 @@ class MockServer:
         self.scenarios = scenarios
         self.journal.clear(None)
 
+    def file_content(self, file_id: str, project: str = DEFAULT_API_KEY) -> bytes:
+        """The bytes of an uploaded (or generated) file, whatever its purpose (docs/files.md)."""
+        return self.store.files.read_content(project, file_id)
+
     def export(self, project: str = DEFAULT_API_KEY) -> dict[str, Any]:
         """The current state of ``project`` (default: the default client's) as a scenario document, runs included."""
         return export_project(self.store, project)

@@ -21,6 +21,7 @@ from mockserver.store import Store
 from mockserver.surfaces.chat import stream as stream_module
 
 from .chat_support import platform_errors, sse_chunks
+from .clients import tracked
 
 U = [{"role": "user", "content": "Hello there"}]
 HEADERS = {"Authorization": "Bearer sk-test-key"}
@@ -234,3 +235,19 @@ def test_frames_are_the_chunks_byte_for_byte(store: Store, usage: bool) -> None:
     options = {"include_usage": usage, "logprobs": True, "top_logprobs": 1}
     expected = [stream_module.frame(chunk) for chunk in stream_module.chunks(data, **options)]
     assert stream_module.frames(data, **options) == [*expected, stream_module.DONE]
+
+
+def test_chunk_delay_sends_the_same_bytes(fresh_server: MockServer) -> None:
+    client = tracked(fresh_server.client(api_key="sk-test-key"))
+
+    def raw(delay_ms: int) -> bytes:
+        fresh_server.reset()  # same ids for both streams (a full reset also clears model settings)
+        fresh_server.configure_runs(chunk_delay_ms=delay_ms)
+        assert fresh_server.store.script.run_settings("sk-test-key")["chunk_delay_ms"] == delay_ms
+        response = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=U, stream=True)
+        return bytes(response.http_response.read())
+
+    try:
+        assert raw(1) == raw(0)
+    finally:
+        fresh_server.reset()

@@ -111,3 +111,18 @@ def test_every_content_part_form_is_accepted(api: TestClient) -> None:
     ]
     response = api.post("/v1/chat/completions", json=base(messages=messages, tools=TOOLS))
     assert response.status_code == 200, response.text
+
+
+def test_file_parts_name_uploaded_files(api: TestClient, store: Store) -> None:
+    def ask(file_id: str) -> Any:
+        part = {"type": "file", "file": {"file_id": file_id}}
+        return api.post("/v1/chat/completions", json=base(messages=[{"role": "user", "content": [part]}]))
+
+    missing = ask("file-nope")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["message"] == "No such File object: file-nope"
+    assert missing.json()["error"]["param"] == "messages[0].content[0].file.file_id"
+    uploaded = api.post("/v1/files", files={"file": ("a.pdf", b"%PDF-1.4")}, data={"purpose": "user_data"}).json()
+    assert ask(uploaded["id"]).status_code == 200
+    store.files.set_reference_checks("sk-test-key", False)
+    assert ask("file-nope").status_code == 200

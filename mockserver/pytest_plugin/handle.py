@@ -108,6 +108,10 @@ class MockServerFixture:
             raise AssertionError(f"no request matched {filters!r}; this test's requests:\n{seen}")
         return found[-1]
 
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a file of this test's project, whatever its purpose (``assistants`` files included)."""
+        return self.server.store.files.read_content(self.project, file_id)
+
     # -- clock of this test's project ---------------------------------------------------------------------
 
     def now(self) -> int:

@@ -43,6 +43,7 @@ class ChatOps(SurfaceOps):
         """The completion for ``body`` (and the checked request, which says how to stream it)."""
         req = parse_create(body)
         check_chat_model(self.store, project, req.model)
+        self._check_files(project, req)
         p = self._project(project)
         state = self._state(p)
         try:
@@ -61,6 +62,15 @@ class ChatOps(SurfaceOps):
         if req.store:
             self._keep(p, state, data, req)
         return data, req
+
+    def _check_files(self, project: str, req: ChatRequest) -> None:
+        """``file`` content parts name uploaded files: the files surface's 404, unless its checks are off."""
+        for i, message in enumerate(req.messages):
+            content = message.get("content")
+            for j, part in enumerate(content if isinstance(content, list) else []):
+                file_id = part.get("file", {}).get("file_id") if part.get("type") == "file" else None
+                if file_id is not None:
+                    self.store.files.check_file(project, file_id, f"messages[{i}].content[{j}].file.file_id")
 
     def _reply(
         self, p: Project, state: ChatState, req: ChatRequest
