@@ -17,6 +17,7 @@ from typing import Any
 from mockserver.config import ServerConfig
 from mockserver.control.journal import DEFAULT_JOURNAL_LIMIT
 from mockserver.control.persistence import StateFileError
+from mockserver.migration.sunset import sunset_seeder
 from mockserver.replay import ReplayConfigError
 from mockserver.scenarios import ScenarioError
 from mockserver.server import MockServer, ServerStartError
@@ -38,6 +39,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--scenario", action="append", default=[], metavar="FILE", help="scenario all projects start from (repeatable)"
     )
     state.add_argument("--fixtures-dir", help="directory scenario names resolve against (default ./fixtures)")
+    state.add_argument(
+        "--sunset",
+        action="store_true",
+        help="answer /v1/assistants/** and /v1/threads/** as the retired API (404)",
+    )
     state.add_argument("--state-file", help="load state from this file at start and save it there (atomically)")
     state.add_argument(
         "--save-interval", type=float, default=1.0, help="seconds between saves of changed state (0: only on demand)"
@@ -82,6 +88,7 @@ def server_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "upstream": args.upstream,
         "hybrid": args.hybrid,
         "replay_timing": args.replay_timing,
+        "baseline": [sunset_seeder] if getattr(args, "sunset", False) else None,
     }
 
 
