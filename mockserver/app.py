@@ -21,8 +21,8 @@ from mockserver.azure import AzureLayout
 from mockserver.config import ServerConfig
 from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
-from mockserver.control.origin_guard import check_control_write
 from mockserver.control.landing import LANDING_PATHS
+from mockserver.control.origin_guard import check_control_write
 from mockserver.control.plane import CONTROL_ROUTES
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
