@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -118,6 +119,7 @@ class ApiMiddleware:
             return
         path: str = scope["path"]
         is_control = path.startswith(CONTROL_PREFIX) or (path in LANDING_PATHS and scope["method"] in ("GET", "HEAD"))
+        arrived = time.perf_counter()  # the journal's timing column: diagnostics, never part of the state
         project, key = project_of(scope)
         scope["mockserver.project"] = project
         early = None if is_control else self._early_error(scope, key)
@@ -160,6 +162,7 @@ class ApiMiddleware:
                 project=project,
                 request_id=request_id,
                 unknown_route=bool(scope.get("mockserver.unknown_route")),
+                duration_ms=round((time.perf_counter() - arrived) * 1000, 3),
             )
 
         async def send_with_headers(message: Message) -> None:

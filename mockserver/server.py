@@ -158,7 +158,8 @@ class MockServer:
         if self.state_file is not None:
             self.state_file.sync = self.config.save_mode == "sync"
         self.app.state.state_file = self.state_file
-        self.app.state.fixtures_dir = fixtures_dir  # the only place control-plane scenario names resolve in
+        #: Where the control plane (and the inspector's scenario list) resolves scenario names.
+        self.app.state.fixtures_dir = None if fixtures_dir is None else os.fspath(fixtures_dir)
         self._requested_port = port
         self._log_level = log_level
         self._access_log = access_log
@@ -172,6 +173,7 @@ class MockServer:
     def start(self) -> MockServer:
         if self._thread is not None:
             return self
+        self.journal.reopen()  # live journal feeds (the inspector) work again after a stop
         if self.state_file is not None:
             self.state_file.load()  # before binding: a bad state file must stop start-up
         # proto=IPPROTO_TCP matters: asyncio enables TCP_NODELAY only on sockets that say so, and without it
@@ -224,6 +226,8 @@ class MockServer:
     def stop(self) -> None:
         if self._server is not None:
             self._server.should_exit = True
+        # End the inspector's live journal streams: uvicorn waits for open responses before it exits.
+        self.journal.close_subscribers()
         if self._thread is not None:
             self._thread.join(STOP_TIMEOUT)
         self._cleanup()

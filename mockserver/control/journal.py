@@ -1,7 +1,14 @@
-"""A bounded record of every request the server answered, for assertions and debugging."""
+"""A bounded record of every request the server answered, for assertions and debugging.
+
+Readers that want new entries as they arrive (the inspector's live journal) :meth:`Journal.subscribe`: each
+subscription is a bounded queue filled by :meth:`Journal.record` on the subscriber's event loop, so a slow
+reader drops entries (and is told how many) instead of growing memory, and nobody polls.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import threading
@@ -72,6 +79,8 @@ class JournalEntry:
     unknown_route: bool = False
     #: The body's real size when only its first ``body_bytes`` were kept (None: kept whole).
     body_truncated: int | None = None
+    #: Milliseconds from the request's arrival to its response headers (diagnostics only; None if unmeasured).
+    duration_ms: float | None = None
     _body: Any = field(default=None, repr=False)
     _parsed: bool = field(default=False, repr=False)
     _headers: dict[str, str] | None = field(default=None, repr=False)
@@ -113,6 +122,7 @@ class JournalEntry:
             "request_id": self.request_id,
             "unknown_route": self.unknown_route,
             "body_truncated": self.body_truncated,
+            "duration_ms": self.duration_ms,
         }
 
     def matches(
@@ -133,6 +143,62 @@ class JournalEntry:
         )
 
 
+#: What a subscription delivers: a new entry, the journal cleared (of a project, or all: None), or the end.
+#: (``"entry"``, JournalEntry), (``"cleared"``, project or None) or (``"closed"``, None).
+Notice = tuple[str, Any]
+#: Entries a subscriber may fall behind by before new ones are dropped for it.
+SUBSCRIPTION_LIMIT = 1000
+
+
+class Subscription:
+    """New journal entries for one reader, delivered on the event loop that subscribed.
+
+    ``record`` may run on another thread (a server thread, a test client's portal): notices cross over with
+    ``call_soon_threadsafe``. When ``limit`` notices are waiting, later entries are counted in ``dropped``
+    rather than queued; a reader that sees ``dropped`` grow knows it has a gap it can fill from the journal.
+    """
+
+    def __init__(self, journal: Journal, loop: asyncio.AbstractEventLoop, limit: int = SUBSCRIPTION_LIMIT) -> None:
+        self._journal = journal
+        self._loop = loop
+        self._thread = threading.get_ident()
+        self._queue: asyncio.Queue[Notice] = asyncio.Queue()
+        self._limit = max(1, limit)
+        self.dropped = 0
+        self.closed = False
+
+    def _put(self, notice: Notice) -> None:
+        if self.closed:
+            return
+        if notice[0] == "closed":
+            self.closed = True
+        elif notice[0] == "entry" and self._queue.qsize() >= self._limit:
+            self.dropped += 1
+            return
+        self._queue.put_nowait(notice)
+
+    def notify(self, notice: Notice) -> None:
+        if threading.get_ident() == self._thread:
+            self._put(notice)
+            return
+        with contextlib.suppress(RuntimeError):  # the subscriber's loop is gone: nobody is listening any more
+            self._loop.call_soon_threadsafe(self._put, notice)
+
+    async def get(self, timeout: float | None = None) -> Notice | None:
+        """The next notice, or None after ``timeout`` seconds without one (for keep-alives)."""
+        if not self._queue.empty():
+            return self._queue.get_nowait()
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except asyncio.TimeoutError:
+            return None
+
+    def close(self) -> None:
+        """Stop receiving (idempotent); the reader calls this when it leaves."""
+        self.closed = True
+        self._journal._unsubscribe(self)
+
+
 class Journal:
     """Thread-safe, bounded (oldest entries drop first); indices keep growing so a reader can mark a point."""
 
@@ -149,6 +215,53 @@ class Journal:
         self._bytes = 0  # kept body bytes
         self._next_index = 0
         self._lock = threading.Lock()
+        #: Replaced, never mutated, so ``record`` reads it without copying; empty costs one check per request.
+        self._subscribers: tuple[Subscription, ...] = ()
+        self._closed = False
+
+    def subscribe(self, limit: int = SUBSCRIPTION_LIMIT) -> Subscription:
+        """A feed of entries recorded from now on, delivered to the running event loop (call it from there).
+
+        After :meth:`close_subscribers` (the server stopping) the feed starts closed, so a late reader ends
+        at once instead of holding the server's shutdown open.
+        """
+        subscription = Subscription(self, asyncio.get_running_loop(), limit)
+        with self._lock:
+            if self._closed:
+                subscription.notify(("closed", None))
+            else:
+                self._subscribers = (*self._subscribers, subscription)
+        return subscription
+
+    def _unsubscribe(self, subscription: Subscription) -> None:
+        with self._lock:
+            self._subscribers = tuple(s for s in self._subscribers if s is not subscription)
+
+    def close_subscribers(self) -> None:
+        """End every live feed (the server is stopping); new feeds start closed until :meth:`reopen`."""
+        with self._lock:
+            subscribers, self._subscribers, self._closed = self._subscribers, (), True
+        for subscription in subscribers:
+            subscription.notify(("closed", None))
+
+    def reopen(self) -> None:
+        with self._lock:
+            self._closed = False
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def get(self, index: int) -> JournalEntry | None:
+        """The entry with this index, if it is still kept."""
+        with self._lock:
+            if not self._entries or index < self._entries[0].index or index > self._entries[-1].index:
+                return None
+            # Indices grow by one per entry unless a project's entries were cleared: start at the likely spot.
+            guess = index - self._entries[0].index
+            if guess < len(self._entries) and self._entries[guess].index == index:
+                return self._entries[guess]
+            return next((entry for entry in self._entries if entry.index == index), None)
 
     def next_index(self) -> int:
         with self._lock:
@@ -171,7 +284,10 @@ class Journal:
             self._bytes += len(entry.raw_body)
             while len(self._entries) > self._limit or (self._bytes > self.total_bytes and len(self._entries) > 1):
                 self._bytes -= len(self._entries.popleft().raw_body)
-            return entry
+            # Under the lock: every reader gets entries in index order, whichever threads record them.
+            for subscription in self._subscribers:
+                subscription.notify(("entry", entry))
+        return entry
 
     def entries(self, *, since: int = 0, **filters: Any) -> list[JournalEntry]:
         with self._lock:
@@ -187,3 +303,6 @@ class Journal:
                 self._entries.clear()
                 self._entries.extend(kept)
             self._bytes = sum(len(e.raw_body) for e in self._entries)
+            subscribers = self._subscribers
+        for subscription in subscribers:
+            subscription.notify(("cleared", project))

@@ -101,6 +101,7 @@ td{{padding:.2rem .8rem;border-bottom:1px solid #ddd}}code{{background:#f4f4f4;p
 <p>{esc(info["description"])} Point the OpenAI SDK at <code>{esc(info["base_url"])}</code>
 (<code>OpenAI(base_url=..., api_key="any")</code>); the API is the real one: <a href="{esc(info["api_reference"])}">
 OpenAI API reference</a>. Docs: {esc(info["docs"])}.</p>
+<p><a href="/__mock__/ui">Open the inspector</a>: browse projects, watch requests live, reset, move the clock.</p>
 <h2>Projects</h2><table>{projects}</table>
 <h2>Control plane</h2><ul>{control}</ul>
 </body></html>

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from mockserver.control import landing, routes, script_routes
+from mockserver.control import inspector, landing, routes, script_routes
 
-CONTROL_ROUTES = [*routes.routes, *script_routes.routes, *landing.routes]
+CONTROL_ROUTES = [*routes.routes, *script_routes.routes, *inspector.routes, *landing.routes]

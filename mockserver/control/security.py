@@ -31,6 +31,9 @@ from mockserver.core import errors as e
 from mockserver.surfaces.http import error_response
 
 TOKEN_HEADER = b"x-mockserver-token"
+#: Control paths served without the token: the inspector's page (exact) and its static files (no state in them).
+TOKEN_FREE_PAGES = ("/__mock__/ui", "/__mock__/ui/")
+TOKEN_FREE_PREFIX = "/__mock__/ui/static/"
 TOKEN_ENV = "MOCKSERVER_CONTROL_TOKEN"
 _READS = {"GET", "HEAD", "OPTIONS"}
 #: Writes still allowed while saving fails: the save that may fix it, and clearing the (unsaved) journal.
@@ -89,7 +92,7 @@ class GuardMiddleware:
         if loopback_bind and not is_loopback(host_name(host)):
             return e.ForbiddenError(e.BAD_HOST.format(host=host), code="invalid_host")
         if control:
-            error = self._check_control(method, host, headers)
+            error = self._check_control(method, host, headers, path)
             if error is not None:
                 return error
         elif b"%2f" in scope.get("raw_path", b"").lower():
@@ -101,14 +104,17 @@ class GuardMiddleware:
             return e.StateSaveError(failing)
         return None
 
-    def _check_control(self, method: str, host: str, headers: dict[bytes, bytes]) -> e.MockError | None:
+    def _check_control(self, method: str, host: str, headers: dict[bytes, bytes], path: str) -> e.MockError | None:
         origin = headers.get(b"origin")
         if origin is not None:
             text = origin.decode("latin-1")
             if text == "null" or urlsplit(text).netloc.lower() != host.lower():
                 return e.ForbiddenError(e.BAD_ORIGIN.format(origin=text), code="cross_origin")
         token = self.config.control_token
-        if token is not None:
+        # The inspector's page and files carry no state and a browser cannot add a header to open them: the page
+        # takes the token from its URL fragment and sends it with every call it makes (docs/stub.md, "Inspector").
+        free = method == "GET" and (path in TOKEN_FREE_PAGES or path.startswith(TOKEN_FREE_PREFIX))
+        if token is not None and not free:
             sent = headers.get(TOKEN_HEADER, b"")
             if not hmac.compare_digest(sent, token.encode()):
                 return e.AuthenticationError(e.BAD_CONTROL_TOKEN, code="invalid_control_token")

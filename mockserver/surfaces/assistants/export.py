@@ -45,3 +45,34 @@ class ExportOps(AssistantsBase):
             "assistants": [self._s(state).assistants[i] for i in self._s(state).assistant_index.ids()],
             "threads": threads,
         }
+
+    @locked
+    def script_answers(self, project: str) -> list[dict[str, Any]]:
+        """Which script rule answered each run, oldest first (``rule`` None: the default reply). The inspector
+        shows it beside the rules; a surface whose objects the scripted model answers offers the same method."""
+        state = self._project(project)
+        return [
+            {"object": "thread.run", "id": run_id, "thread_id": thread.data["id"], "rule": thread.runs[run_id].rule}
+            for thread in self._s(state).threads.values()
+            for run_id in thread.run_index.ids()
+        ]
+
+    @locked
+    def find_object(self, project: str, object_id: str) -> dict[str, Any] | None:
+        """The stored wire object with this id (assistant, thread, message, run or run step), exactly as the API
+        returns it, or None. Unlike the API's reads it moves no run along: the inspector looks without touching."""
+        s = self._s(self._project(project))
+        if object_id in s.assistants:
+            return s.assistants[object_id]
+        for thread in s.threads.values():
+            if object_id == thread.data["id"]:
+                return thread.data
+            if object_id in thread.messages:
+                return thread.messages[object_id]
+            for rs in thread.runs.values():
+                run: RunState = rs
+                if object_id == run.data["id"]:
+                    return run.data
+                if object_id in run.steps:
+                    return run.steps[object_id]
+        return None

@@ -141,6 +141,11 @@ class ChatOps(SurfaceOps):
         return self._stored(self._state(self._project(project)), completion_id)
 
     @locked
+    def find_object(self, project: str, object_id: str) -> dict[str, Any] | None:
+        """The stored completion with this id as reads return it, or None (for the inspector)."""
+        return self._state(self._project(project)).completions.get(object_id)
+
+    @locked
     def update(self, project: str, completion_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Only ``metadata`` can change (required; ``null`` clears it)."""
         state = self._state(self._project(project))

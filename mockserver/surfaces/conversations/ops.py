@@ -35,6 +35,13 @@ class ConversationOps(SurfaceOps):
         state: ConversationsState = p.states[self.name]
         return state
 
+    @locked
+    def find_object(self, project: str, object_id: str) -> dict[str, Any] | None:
+        """A conversation or an item as the API returns it, or None (for the inspector)."""
+        state = self._state(self._project(project))
+        record = state.conversations.get(object_id)
+        return record.data if record is not None else state.items.get(object_id)
+
     def _conversation(self, p: Project, conversation_id: str, param: str = "conversation_id") -> ConversationRecord:
         c.object_id(conversation_id, "conv_", param)
         record = self._state(p).conversations.get(conversation_id)

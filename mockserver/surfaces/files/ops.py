@@ -20,6 +20,7 @@ from mockserver.surfaces.files import form as f
 from mockserver.surfaces.files import shapes
 from mockserver.surfaces.files.checks import check_content, check_expires_after, check_upload_purpose
 from mockserver.surfaces.files.persist import PersistOps
+from mockserver.surfaces.files.state import FilesState
 from mockserver.surfaces.files.uploads import UploadOps
 
 #: ``limit`` of ``GET /v1/files``: 1..10 000, default 10 000 (V-spec; every other list defaults to 20).
@@ -76,6 +77,14 @@ class FilesOps(UploadOps, PersistOps):
     def get_file(self, project: str, file_id: str, param: str | None = "id") -> dict[str, Any]:
         """The file object, or 404 ``No such File object: <id>`` with ``param`` (V-real)."""
         return self._file(self._project(project), file_id, param)
+
+    @locked
+    def find_object(self, project: str, object_id: str) -> dict[str, Any] | None:
+        """The file or upload with this id as the API returns it, or None: for the inspector, which looks without
+        touching (no expiry sweep, unlike a read)."""
+        state: FilesState = self._project(project).states[self.name]
+        upload = state.uploads.get(object_id)
+        return state.files.get(object_id) or (upload.data if upload is not None else None)
 
     @locked
     def check_file(self, project: str, file_id: str, param: str | None) -> dict[str, Any] | None:

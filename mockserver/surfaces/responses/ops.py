@@ -47,6 +47,19 @@ class ResponsesOps(SurfaceOps):
         state: ResponsesState = p.states[self.name]
         return state
 
+    @locked
+    def find_object(self, project: str, object_id: str) -> dict[str, Any] | None:
+        """A stored response or one of its items as the API returns it, or None (for the inspector: no read)."""
+        state = self._state(self._project(project))
+        record = state.responses.get(object_id)
+        return record.data if record is not None else state.items.get(object_id)
+
+    @locked
+    def script_answers(self, project: str) -> list[dict[str, Any]]:
+        """Which script rule answered each stored response (``rule`` None: the default reply), oldest first."""
+        state = self._state(self._project(project))
+        return [{"object": "response", "id": rid, "rule": r.script.rule} for rid, r in state.responses.items()]
+
     def _record(self, p: Project, response_id: str) -> ResponseRecord:
         c.object_id(response_id, "resp_", "response_id")
         record = self._state(p).responses.get(response_id)

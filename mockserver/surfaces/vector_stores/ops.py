@@ -18,7 +18,7 @@ from mockserver.surfaces.vector_stores import params as vp
 from mockserver.surfaces.vector_stores import shapes
 from mockserver.surfaces.vector_stores.batches import BatchOps
 from mockserver.surfaces.vector_stores.searching import SearchOps
-from mockserver.surfaces.vector_stores.state import PROGRESS_MODES, StoreState
+from mockserver.surfaces.vector_stores.state import PROGRESS_MODES, StoreState, VectorStoresState
 from mockserver.surfaces.vector_stores.store_files import StoreFileOps
 
 CREATE_FIELDS = ("file_ids", "name", "description", "expires_after", "chunking_strategy", "metadata")
@@ -123,6 +123,20 @@ class StoreOps(SearchOps, BatchOps, StoreFileOps):
             raise
         self._usable(p, ss)
         return ss.data
+
+    @locked
+    def find_object(self, project: str, object_id: str) -> dict[str, Any] | None:
+        """A vector store or a file batch with this id as the API returns it, or None: for the inspector, which
+        looks without touching (no processing step, unlike a read). A store's files share their file's id, so
+        ``vector_store.file`` objects are found from their store's page, not by id."""
+        state: VectorStoresState = self._project(project).states[self.name]
+        found = state.stores.get(object_id)
+        if found is not None:
+            return found.data
+        for ss in state.stores.values():
+            if object_id in ss.batches:
+                return ss.batches[object_id].data
+        return None
 
     @locked
     def update_vector_store(self, project: str, store_id: str, body: dict[str, Any]) -> dict[str, Any]:
