@@ -282,7 +282,7 @@ class MockServer:
 
         kwargs.setdefault("max_retries", 0)
         if "http_client" not in kwargs:
-            kwargs["http_client"] = openai.DefaultHttpxClient(verify=False)
+            kwargs["http_client"] = _loopback_http_client(openai.DefaultHttpxClient)
         return openai.OpenAI(api_key=api_key, base_url=self.base_url, **kwargs)
 
     def async_client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> openai.AsyncOpenAI:
@@ -291,7 +291,7 @@ class MockServer:
 
         kwargs.setdefault("max_retries", 0)
         if "http_client" not in kwargs:
-            kwargs["http_client"] = openai.DefaultAsyncHttpxClient(verify=False)
+            kwargs["http_client"] = _loopback_http_client(openai.DefaultAsyncHttpxClient)
         return openai.AsyncOpenAI(api_key=api_key, base_url=self.base_url, **kwargs)
 
     # -- state --------------------------------------------------------------------------------------------
@@ -390,3 +390,24 @@ class MockServer:
     def export(self, project: str = DEFAULT_API_KEY) -> dict[str, Any]:
         """The current state of ``project`` (default: the default client's) as a scenario document, runs included."""
         return export_project(self.store, project)
+
+
+def _loopback_http_client(base: type[Any]) -> Any:
+    """The SDK's default HTTP client without a CA bundle (plain HTTP on loopback needs none), closed when it is
+    garbage collected as the SDK's own default client is, so an unclosed ``client()`` does not leak its socket."""
+
+    class LoopbackHttpClient(base):  # type: ignore[misc]
+        def __del__(self) -> None:
+            if self.is_closed:
+                return
+            try:
+                if hasattr(self, "aclose"):  # the async client: close on the loop that is running, if any
+                    import asyncio
+
+                    asyncio.get_running_loop().create_task(self.aclose())
+                else:
+                    self.close()
+            except Exception:  # interpreter shutdown or no running loop: nothing left to clean up for
+                pass
+
+    return LoopbackHttpClient(verify=False)
