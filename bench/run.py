@@ -14,7 +14,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["sdk_roundtrip.py", "paging.py", "plugin_overhead.py", "concurrency.py", "memory.py", "load_stub.py",
-           "peers.py", "suite_cost.py", "scale.py", "chat.py", "responses.py"]  # fmt: skip
+           "peers.py", "suite_cost.py", "scale.py", "files.py", "chat.py", "responses.py"]  # fmt: skip
 
 
 def main() -> int:

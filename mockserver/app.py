@@ -16,14 +16,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mockserver.azure import AzureLayout
 from mockserver.config import ServerConfig
 from mockserver.control import CONTROL_PREFIX
 from mockserver.control.journal import Journal
+from mockserver.control.landing import LANDING_PATHS
 from mockserver.control.plane import CONTROL_ROUTES
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
 from mockserver.store import Store
-from mockserver.surfaces import SURFACES
+from mockserver.surfaces import SURFACES, catalog
 from mockserver.surfaces.http import error_response
 
 _BASE_HEADERS = [(b"openai-version", b"2020-10-01"), (b"access-control-expose-headers", b"X-Request-ID")]
@@ -80,7 +82,9 @@ async def _render_http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         return error_response(e.MethodNotAllowedError(e.INVALID_METHOD.format(method=request.method, path=path)))
     request.scope["mockserver.unknown_route"] = True
-    return error_response(e.NotFoundError(e.UNKNOWN_URL.format(method=request.method, path=path), code="unknown_url"))
+    served: frozenset[str] = getattr(request.app.state, "served_segments", frozenset())
+    message = catalog.not_found_message(request.method, request.url.path, path, served)
+    return error_response(e.NotFoundError(message, code="unknown_url"))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -109,7 +113,7 @@ class ApiMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        is_control = path.startswith(CONTROL_PREFIX)
+        is_control = path.startswith(CONTROL_PREFIX) or (path in LANDING_PATHS and scope["method"] in ("GET", "HEAD"))
         project, key = project_of(scope)
         scope["mockserver.project"] = project
         if is_control:  # own ids: a control call must not create a project or shift a project's request ids
@@ -165,11 +169,19 @@ class ApiMiddleware:
                 started = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                headers.extend(_BASE_HEADERS)
+                # An upstream answer passed through by the recording proxy keeps upstream's headers, only those.
+                passthrough = bool(scope.get("mockserver.passthrough"))
+                names = {k.lower() for k, _ in headers} if passthrough else set()
+                ours = [(b"x-request-id", request_id.encode()), *_BASE_HEADERS]
+                headers.extend(h for h in ours if h[0] not in names)
                 if cutter is not None and not any(k == b"content-type" and b"event-stream" in v for k, v in headers):
                     cutter = None  # only streams are cut
-                if 400 <= status < 500 and not injected and not any(k == b"x-should-retry" for k, _ in headers):
+                if (
+                    400 <= status < 500
+                    and not injected
+                    and not passthrough
+                    and not any(k == b"x-should-retry" for k, _ in headers)
+                ):
                     headers.append((b"x-should-retry", b"false"))
                 message = {**message, "headers": headers}
                 # Journal before the client can see the response, so a test reading it afterwards finds it.
@@ -252,10 +264,12 @@ def create_app(
     # An API answers a path it does not serve with an error, not a redirect: `/v1/threads/` is an unknown URL.
     app.router.redirect_slashes = False
     app.state.store = store
+    app.state.served_segments = catalog.served_segments(getattr(r, "path", "") for r in app.routes)
     app.state.config = config
     app.state.journal = journal
     app.state.errors = errors
     app.add_middleware(ApiMiddleware, store=store, config=config, journal=journal, errors=errors)
+    app.add_middleware(AzureLayout)  # outermost: an Azure-layout request is an OpenAI-layout one from here on
     if inner is not None:
         app.user_middleware.append(Middleware(inner))  # appended = innermost, after ApiMiddleware
     return app

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
@@ -27,6 +27,11 @@ from mockserver.replay import ReplayController
 from mockserver.replay.layer import ReplayLayer
 from mockserver.scenarios import ScenarioLike, export_project, resolve_scenarios
 from mockserver.store import Seeder, Store
+from mockserver.types import Fault, Rule, RunSettings, ScriptMiss
+
+if TYPE_CHECKING:
+    import openai
+    from typing_extensions import Unpack
 
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
@@ -211,14 +216,14 @@ class MockServer:
         """What ``OpenAI(base_url=...)`` wants: the server URL plus ``/v1``."""
         return self.url + "/v1"
 
-    def client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> Any:
+    def client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> openai.OpenAI:
         """An ``openai.OpenAI`` bound to this server, retries off (``openai`` is imported only here)."""
         import openai
 
         kwargs.setdefault("max_retries", 0)
         return openai.OpenAI(api_key=api_key, base_url=self.base_url, **kwargs)
 
-    def async_client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> Any:
+    def async_client(self, api_key: str = DEFAULT_API_KEY, **kwargs: Any) -> openai.AsyncOpenAI:
         """An ``openai.AsyncOpenAI`` bound to this server, retries off."""
         import openai
 
@@ -241,11 +246,11 @@ class MockServer:
 
     # -- faults (docs/stub.md) ------------------------------------------------------------------------------
 
-    def add_faults(self, faults: list[dict[str, Any]], project: str | None = None) -> list[dict[str, Any]]:
+    def add_faults(self, faults: Sequence[Fault], project: str | None = None) -> list[dict[str, Any]]:
         """Schedule faults; without ``project`` they hit every project. Cleared by :meth:`reset` (all projects)."""
-        return self.store.faults.add_faults(project, faults)
+        return self.store.faults.add_faults(project, list(faults))
 
-    def add_fault(self, project: str | None = None, **fault: Any) -> dict[str, Any]:
+    def add_fault(self, project: str | None = None, **fault: Unpack[Fault]) -> dict[str, Any]:
         """One fault from keywords: ``add_fault(method="POST", path="/v1/threads", status=429, times=2)``."""
         return self.store.faults.add_faults(project, [fault])[0]
 
@@ -258,7 +263,7 @@ class MockServer:
 
     # -- the scripted model and runs (docs/runs.md) -----------------------------------------------------------
 
-    def add_rule(self, project: str | None = None, **rule: Any) -> dict[str, Any]:
+    def add_rule(self, project: str | None = None, **rule: Unpack[Rule]) -> dict[str, Any]:
         """One script rule from keywords: ``add_rule(match={"contains": "hi"}, reply="Hello!")``.
 
         Without ``project`` the rule applies to every project (tried after a project's own rules) until the
@@ -266,8 +271,8 @@ class MockServer:
         """
         return self.store.script.add_script_rules(project, [rule])[0]
 
-    def add_rules(self, rules: list[dict[str, Any]], project: str | None = None) -> list[dict[str, Any]]:
-        return self.store.script.add_script_rules(project, rules)
+    def add_rules(self, rules: Sequence[Rule], project: str | None = None) -> list[dict[str, Any]]:
+        return self.store.script.add_script_rules(project, list(rules))
 
     def rules(self, project: str | None = None) -> list[dict[str, Any]]:
         return self.store.script.list_script_rules(project)
@@ -275,13 +280,31 @@ class MockServer:
     def clear_rules(self, project: str | None = None) -> None:
         self.store.script.clear_script_rules(project)
 
-    def configure_runs(self, project: str | None = None, **settings: Any) -> dict[str, Any]:
+    def configure_runs(self, project: str | None = None, **settings: Unpack[RunSettings]) -> dict[str, Any]:
         """How runs progress and stream: ``configure_runs(progress="on_clock", strict=True, chunk_size=4)``."""
-        return self.store.script.configure_runs(project, settings)
+        return self.store.script.configure_runs(project, dict(settings))
 
-    def script_misses(self, project: str | None = None) -> list[dict[str, Any]]:
-        """Runs strict mode failed because no script rule covered them (the pytest plugin fails tests on them)."""
-        return self.store.script.script_misses(project)
+    def script_misses(self, project: str | None = None) -> list[ScriptMiss]:
+        """Runs that failed because no script rule covered them while the run setting ``strict`` was on (the
+        pytest plugin fails tests on them). Each has ``run_id``, ``thread_id``, ``input`` (the last user message
+        the run answered), ``message`` (the run's ``last_error``) and ``project``."""
+        return self.store.script.script_misses(project)  # type: ignore[return-value]
+
+    def clear_script_misses(self, project: str | None = None) -> None:
+        """Forget the recorded misses (of ``project``, else of every project)."""
+        self.store.script.clear_script_misses(project)
+
+    def expect_script_miss(self, contains: str | None = None, project: str | None = None) -> list[ScriptMiss]:
+        """Assert that at least one run missed the script (whose input or message contains ``contains``, if
+        given), and remove those misses, so that the pytest plugin does not fail the test for them. Returns them.
+        """
+        taken = self.store.script.take_script_misses(project, contains)
+        if not taken:
+            seen = self.store.script.script_misses(project)
+            listed = "".join(f"\n  {m.get('run_id')}: input {m.get('input')!r}" for m in seen) or " none"
+            wanted = f" with {contains!r}" if contains is not None else ""
+            raise AssertionError(f"expected a script miss{wanted}; recorded misses:{listed}")
+        return taken  # type: ignore[return-value]
 
     def advance_clock(self, seconds: int, project: str | None = None) -> None:
         """Move the fake clock of ``project`` (default: every project that exists) forward; runs may progress
@@ -295,6 +318,10 @@ class MockServer:
         self.store.set_baseline([*self._baseline, *(s.apply for s in scenarios)])
         self.scenarios = scenarios
         self.journal.clear(None)
+
+    def file_content(self, file_id: str, project: str = DEFAULT_API_KEY) -> bytes:
+        """The bytes of an uploaded (or generated) file, whatever its purpose (docs/files.md)."""
+        return self.store.files.read_content(project, file_id)
 
     def export(self, project: str = DEFAULT_API_KEY) -> dict[str, Any]:
         """The current state of ``project`` (default: the default client's) as a scenario document, runs included."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from starlette.testclient import TestClient
 
 from mockserver import MockServer
@@ -16,6 +17,11 @@ from mockserver.store import Store
 
 from .clients import close_tracked
 from .pytester_support import inner_ini, warm_sdk_imports
+
+# No timing assertions, hypothesis's included: its default 200 ms deadline per example fails tests on a loaded
+# machine (a 2-core CI runner with xdist workers), which says nothing about the code.
+settings.register_profile("mockserver", deadline=None)
+settings.load_profile("mockserver")
 
 API_KEY = "sk-test-key"
 HEADERS = {"Authorization": f"Bearer {API_KEY}", "OpenAI-Beta": "assistants=v2"}

@@ -21,12 +21,13 @@ LAYERS = [
     ("scenarios",),
     ("control", "store"),
     ("replay",),
-    ("app",),
+    ("app", "azure"),
     ("server", "remote"),
     ("pytest_plugin", "cli", "__main__"),
 ]
-#: ``mockserver/__init__`` and ``config`` are read by every layer (the version, ServerConfig's defaults).
-SHARED = {"mockserver", "mockserver.config"}
+#: ``mockserver/__init__``, ``config`` and ``types`` are read by every layer (the version, ServerConfig's defaults,
+#: the TypedDicts of what users pass in; ``types`` imports nothing of the package).
+SHARED = {"mockserver", "mockserver.config", "mockserver.types"}
 
 
 def module_name(path: Path) -> str:

@@ -29,7 +29,8 @@ def test_a_chat_miss_is_reported_at_teardown(inner: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         [
             "mockserver saw 1 problem(s) during this test:",
-            "  1. scripted model miss (strict runs) in chat.completions: mockserver strict mode: no script rule matched"
-            " this chat completion (last user message: 'bye'). Closest rules: 'hi' (equals \"hi\").",
+            "  1. scripted model miss (run setting strict) in chat.completions for input 'bye': mockserver strict mode:"
+            " no script rule matched this chat completion (last user message: 'bye'). Closest rules: 'hi' (equals"
+            ' "hi").',
         ]
     )

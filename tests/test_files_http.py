@@ -13,6 +13,7 @@ from mockserver.surfaces.files import shapes
 
 from .files_support import error_of, multipart, upload
 
+FULL_WIDTH_3600 = "\uff13\uff16\uff10\uff10"  # digits str.isdigit() accepts, not an integer on the wire
 FILE_KEYS = ["object", "id", "purpose", "filename", "bytes", "created_at", "expires_at", "status", "status_details"]
 
 
@@ -139,6 +140,8 @@ def test_batch_files_expire_after_30_days_by_default(api: TestClient) -> None:
         ({"expires_after[anchor]": "last_active_at", "expires_after[seconds]": "3600"}, "expires_after.anchor"),
         ({"expires_after[anchor]": "created_at", "expires_after[seconds]": "60"}, "expires_after.seconds"),
         ({"expires_after[anchor]": "created_at", "expires_after[seconds]": "soon"}, "expires_after.seconds"),
+        ({"expires_after[anchor]": "created_at", "expires_after[seconds]": "--5"}, "expires_after.seconds"),
+        ({"expires_after[anchor]": "created_at", "expires_after[seconds]": FULL_WIDTH_3600}, "expires_after.seconds"),
         ({"colour": "red"}, None),
     ],
 )

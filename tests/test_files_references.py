@@ -148,3 +148,9 @@ def test_run_additional_messages_are_checked(api: TestClient) -> None:
     response = api.post(f"/v1/threads/{thread['id']}/runs", json=body)  # fmt: skip
     refused(response, 404, "No such File object: f", "additional_messages[0].attachments[0].file_id")
     assert api.get(f"/v1/threads/{thread['id']}/runs").json()["data"] == []
+
+
+def test_v1_file_search_file_ids_is_the_real_unknown_parameter(api: TestClient) -> None:
+    body = {"model": "m", "tool_resources": {"file_search": {"file_ids": ["file-x"]}}}
+    refused(api.post("/v1/assistants", json=body), 400, "Unknown parameter: 'tool_resources.file_search.file_ids'.",
+            "tool_resources.file_search.file_ids")  # fmt: skip

@@ -187,3 +187,21 @@ def test_fixture_docstrings_are_what_pytest_fixtures_shows(inner: pytest.Pyteste
             "async_openai_client -- *",
         ]
     )
+
+
+def test_a_module_client_in_two_tests_gets_a_live_http_client_each_time(inner: pytest.Pytester) -> None:
+    # Building the SDK's module client stores its HTTP client in `openai.http_client`; closing the module client
+    # after the first test must not leave the second one with a closed HTTP client.
+    inner.makepyfile(
+        """
+        import openai
+
+        def test_a(mockserver):
+            openai.beta.threads.create()
+
+        def test_b(mockserver):
+            openai.beta.threads.create()
+            assert openai.http_client is not None and not openai.http_client.is_closed
+        """
+    )
+    inner.runpytest("-p", "no:randomly").assert_outcomes(passed=2)

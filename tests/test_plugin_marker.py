@@ -57,10 +57,13 @@ def test_marks_merge_closest_wins_per_option(inner: pytest.Pytester) -> None:
         (
             "mockserver(scenaro='x', stict=True, bogus=1)",
             "*@pytest.mark.mockserver: unknown option(s) 'bogus', 'scenaro' (did you mean 'scenario'?), "
-            "'stict' (did you mean 'strict'?); known options: scenario, strict, api_key, project, now,*",
+            "'stict' (did you mean 'strict'?); known options: scenario, fail_on_problems, strict, api_key,*",
         ),
         ("mockserver('minimal')", "*@pytest.mark.mockserver: takes keyword options only, got positional ('minimal',)*"),
-        ("mockserver(strict='no')", "*@pytest.mark.mockserver: option strict= must be True or False, got 'no'*"),
+        (
+            "mockserver(strict='no')",
+            "*@pytest.mark.mockserver: option strict= must be True or False (fail_on_problems=), got 'no'*",
+        ),
         ("mockserver(api_key='')", "*option api_key= must be a non-empty string, got ''*"),
         ("mockserver(now=-5)", "*option now= must be Unix seconds (int >= 0), got -5*"),
         ("mockserver(scenario=42)", "*option scenario= must be a name, a path, a dict, or a list of those, got 42*"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 OPT_OUT = (
-    "To opt out: @pytest.mark.mockserver(strict=False) on the test, class or module, or `mockserver_strict = false`"
-    " in the ini file, or --mockserver-strict=off."
+    "Expected? An expected script miss: mockserver.expect_script_miss('part of the message') in the test. "
+    "To turn every check off: @pytest.mark.mockserver(fail_on_problems=False) on the test, class or module, "
+    "or `mockserver_strict = false` in the ini file, or --mockserver-strict=off."
 )
 
 
@@ -123,8 +124,8 @@ def test_strict_scripted_model_miss_fails_the_test(inner: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(
         [
             "mockserver saw 1 problem(s) during this test:",
-            "  1. scripted model miss (strict runs) in run_*: mockserver strict mode: no script rule matched this run"
-            " (last user message: 'helo')*greeting*",
+            "  1. scripted model miss (run setting strict) in run_* for input 'helo': mockserver strict mode: "
+            "no script rule matched this run (last user message: 'helo')*greeting*",
             OPT_OUT,
         ]
     )

@@ -63,8 +63,27 @@ def test_the_miss_diff_shows_the_closest_recordings_first() -> None:
     assert miss.reason.startswith("no recording matches; the closest is #1: POST /v1/threads/t1/messages")
     first = miss.diff.split("--- ")[1]
     assert '-  "content": "hello",' in first and '+  "content": "bye",' in first
-    assert miss.diff.count("--- recorded #") == 3
+    assert miss.diff.count("--- recorded #") == 1  # only the same method and path: not unrelated recordings
     assert Matcher([]).miss(request("GET", "/x")).reason == "the cassette has no recordings"
+
+
+def test_a_miss_diffs_same_shaped_paths_and_lists_the_rest_without_a_diff() -> None:
+    matcher = Matcher(
+        [
+            recorded("/v1/threads", 200, {"metadata": {}}),
+            recorded("/v1/threads/thread_abc/messages", 200, {"role": "user", "content": "hello"}),
+            recorded("/v1/threads/thread_abc/runs", 200, {"assistant_id": "a"}),
+        ]
+    )
+    other_id = matcher.miss(request("POST", "/v1/threads/thread_xyz/messages", {"role": "user", "content": "hello"}))
+    assert other_id.diff.count("--- recorded #1") == 1 and other_id.diff.count("--- recorded #") == 1
+    assert "-POST /v1/threads/thread_abc/messages" in other_id.diff
+    unrelated = matcher.miss(request("POST", "/v1/assistants", {"model": "gpt-4o"}))
+    assert unrelated.diff == ""
+    assert unrelated.reason == (
+        "the cassette has no recording of POST /v1/assistants (it has: POST /v1/threads, "
+        "POST /v1/threads/thread_abc/messages, POST /v1/threads/thread_abc/runs)"
+    )
 
 
 def test_key_like_strings_are_scrubbed_and_placeholders_are_not() -> None:

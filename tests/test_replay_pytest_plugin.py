@@ -132,7 +132,13 @@ def test_missing_cassette_and_bad_options_are_usage_errors(inner: pytest.Pyteste
     )
     result = inner.runpytest()
     result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines(["*test_missing.yaml not found; record it first*", "*record_mode= must be one of*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*test_missing.yaml not found. Record it against the real API with:*",
+            "*MOCKSERVER_UPSTREAM_API_KEY=sk-... pytest --record-mode=once 'test_bad.py::test_missing'*",
+            "*record_mode= must be one of*",
+        ]
+    )
 
 
 def test_default_cassette_names_are_one_file_per_test(tmp_path: Path) -> None:

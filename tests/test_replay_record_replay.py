@@ -16,6 +16,7 @@ from mockserver.replay import UPSTREAM_KEY_ENV, ReplayConfigError, load_interact
 from mockserver.replay.lint import lint_file
 
 from .clients import tracked
+from .ports import refused_base_url
 
 UPSTREAM_KEY = "sk-proj-UpstreamSecretKey0123456789abcdef"
 DUMMY_KEY = "sk-dummy"
@@ -242,10 +243,9 @@ def test_recording_without_the_upstream_key_is_refused(tmp_path: Path, monkeypat
 
 
 def test_an_unreachable_upstream_is_an_openai_error_and_nothing_is_recorded(tmp_path: Path) -> None:
-    with MockServer() as closed:
-        dead = closed.base_url
     cassette = tmp_path / "dead.yaml"
     with (
+        refused_base_url() as dead,
         MockServer(cassette=cassette, record_mode="all", upstream=dead) as recorder,
         pytest.raises(openai.InternalServerError) as caught,
     ):

@@ -40,8 +40,8 @@ def apply_errors(path: Path) -> list[str]:
         ("version: 1\nclock: -5\n", ":2: clock: expected a value >= 0, got -5"),
         ("version: 1\nclock: 2025-01-01\n", ":2: clock: expected an integer, got a timestamp (write Unix seconds as "
          "an integer)"),
-        ("version: 1\nthreads:\n  - id: thread_short\n", ':3: threads[0].id: expected \'thread_\' followed by 24 '
-         'letters or digits, got a string ("thread_short")'),
+        ("version: 1\nthreads:\n  - id: thread_not-ok\n", ':3: threads[0].id: expected \'thread_\' followed by 1 to '
+         '64 letters, digits or underscores, got a string ("thread_not-ok")'),
         ("version: 1\nthreads:\n  - messages:\n      - {role: user, content: ''}\n",
          ":4: threads[0].messages[0].content: expected a non-empty string"),
         ("version: 1\nthreads:\n  - messages:\n      - {role: user, content: []}\n",

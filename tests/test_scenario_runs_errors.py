@@ -79,8 +79,8 @@ def loaded(doc: dict[str, Any]) -> Store:
          "completed_at, required_action, last_error, model, instructions, tools, tool_resources, metadata, "
          "temperature, top_p, reasoning_effort, max_completion_tokens, max_prompt_tokens, truncation_strategy, "
          "incomplete_details, usage, response_format, tool_choice, parallel_tool_calls, steps, engine)"),
-        (document(done(id="run_short")), "threads[0].runs[0].id: expected 'run_' followed by 24 letters or digits, "
-         'got a string ("run_short")'),
+        (document(done(id="run_not-ok")), "threads[0].runs[0].id: expected 'run_' followed by 1 to 64 letters, "
+         'digits or underscores, got a string ("run_not-ok")'),
         (document({"id": RUN, "status": "completed", "model": "m"}),
          "threads[0].runs[0]: missing required key 'assistant_id'"),
         (document(done(thread_id="thread_" + "X" * 24)), "threads[0].runs[0].thread_id: Invalid 'thread_id': "
@@ -117,8 +117,9 @@ def loaded(doc: dict[str, Any]) -> Store:
         (document(WAITING, {**WAITING, "id": RUN, "steps": [{**WAITING["steps"][0], "id": "step_" + "Z" * 24}]}),
          f"threads[0].runs[1].status: Invalid 'status': thread {THREAD} already has an active run {RUN2} (a thread "
          "has at most one)."),
-        (document(messages=[{"role": "assistant", "content": "x", "run_id": "run_1"}]),
-         "threads[0].messages[0].run_id: expected 'run_' followed by 24 letters or digits, got a string (\"run_1\")"),
+        (document(messages=[{"role": "assistant", "content": "x", "run_id": "run_1-x"}]),
+         "threads[0].messages[0].run_id: expected 'run_' followed by 1 to 64 letters, digits or underscores, got a "
+         "string (\"run_1-x\")"),
         (document(messages=[{"role": "assistant", "content": "x", "thread_id": "thread_" + "Y" * 24}]),
          f"threads[0].messages[0].thread_id: Invalid 'thread_id': expected '{THREAD}', got 'thread_{'Y' * 24}'."),
         (document(messages=[{"role": "assistant", "content": [{"type": "text", "text": {

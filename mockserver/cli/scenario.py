@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import json
 import sys
+import textwrap
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
 
+from mockserver.core.errors import MockError
 from mockserver.scenarios import ScenarioError, dump, export_project, load_scenario, save
+from mockserver.scenarios.apply import SECTION_OPS
+from mockserver.scenarios.apply import _locate as locate_param
+from mockserver.scenarios.loader import resolve
+from mockserver.scenarios.parse import parse_json, parse_yaml, yaml_lines
+from mockserver.scenarios.validate import Problem
 from mockserver.store import Store
 
 #: Project name used when exporting scenario files (any name gives the same IDs: they are minted in the baseline).
@@ -31,7 +39,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     validate.set_defaults(func=run_validate)
 
-    export = sub.add_parser("export", help="write a state as a scenario document (from a server or from files)")
+    export = sub.add_parser(
+        "export",
+        help="write a state as a scenario document (from a server or from files)",
+        description=textwrap.fill(
+            "Write a scenario document (YAML or JSON) that recreates a state: the current state of one "
+            "project of a running server (--url, through GET /__mock__/state), or scenario files frozen with their "
+            "includes resolved and every generated ID and timestamp written out. Load it back with "
+            "`mockserver serve --scenario FILE` or @pytest.mark.mockserver(scenario=FILE).",
+            100,
+        ),
+    )
     export.add_argument("files", nargs="*", metavar="SCENARIO", help="scenario files to freeze (when no --url)")
     export.add_argument("--url", help="a running mockserver (http://host:port) to export from")
     export.add_argument("--project", help="project to export from --url (default: the server's sk-mockserver)")
@@ -50,12 +68,56 @@ def run_validate(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             failed += 1
             print(str(exc), file=sys.stderr)
+            for extra in _section_problems(name, args.fixtures_dir, exc.problems):
+                print(extra, file=sys.stderr)
             continue
         if not args.quiet:
             print(f"{scenario.source}: ok")
     if failed:
         print(f"{failed} of {len(args.files)} scenario file(s) invalid", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _section_problems(name: str, fixtures_dir: str | None, found: list[Problem]) -> list[Problem]:
+    """The ``script``, ``runs`` and ``faults`` mistakes of a file whose structure is already wrong.
+
+    Those sections are checked by the store's own operations when a scenario is applied, which a structurally
+    invalid file never reaches: check them here too, so one run of ``validate`` reports every mistake.
+    """
+    try:
+        path = resolve(name, fixtures_dir)
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix == ".json":
+            document, lines = parse_json(text, str(path)), yaml_lines(text)[0]
+        else:
+            document, lines = parse_yaml(text, str(path))
+    except (ScenarioError, OSError, ValueError):
+        return []  # unreadable: the structural errors already say so
+    if not isinstance(document, dict):
+        return []
+    reported = {p.path for p in found}
+    extra: list[Problem] = []
+    store = Store()
+    for section, (owner, operation) in SECTION_OPS.items():
+        if section not in document:
+            continue
+        try:
+            getattr(getattr(store, owner), operation)(FILE_EXPORT_PROJECT, copy.deepcopy(document[section]))
+        except MockError as err:
+            where = locate_param(section, err.param)
+            if where not in reported:
+                line = next((lines.get(p) for p in _parents(where) if lines.get(p)), None)
+                extra.append(Problem(str(path), where, err.message, line))
+    return extra
+
+
+def _parents(path: str) -> list[str]:
+    """``script[0].reply.text``, ``script[0].reply``, ``script[0]``, ``script``: where a line may be known."""
+    found = [path]
+    while (cut := max(path.rfind("."), path.rfind("["))) > 0:
+        path = path[:cut]
+        found.append(path)
+    return found
 
 
 def run_export(args: argparse.Namespace) -> int:

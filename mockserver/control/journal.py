@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.core import multipart
+
 DEFAULT_JOURNAL_LIMIT = 10_000
+
+
+def summarize_multipart(raw_headers: list[tuple[bytes, bytes]], raw_body: bytes) -> bytes:
+    """A multipart body as the journal keeps it: JSON of its fields, each file part summarized as
+    ``{"filename", "content_type", "bytes", "sha256"}`` (uploads are not kept twice; the store has the bytes).
+    Other bodies are kept as they are; a malformed multipart body becomes ``{"multipart_error", "bytes"}``."""
+    content_type = next((v.decode("latin-1") for k, v in raw_headers if k.lower() == b"content-type"), None)
+    try:
+        boundary = multipart.boundary_of(content_type)
+        if boundary is None:
+            return raw_body
+        parts = multipart.parse(raw_body, boundary)
+    except multipart.MultipartError as exc:
+        return json.dumps({"multipart_error": str(exc), "bytes": len(raw_body)}).encode()
+    summary: dict[str, Any] = {}
+    for part in parts:
+        if part.is_file:
+            summary[part.name] = {
+                "filename": part.filename,
+                "content_type": part.content_type,
+                "bytes": len(part.data),
+                "sha256": hashlib.sha256(part.data).hexdigest(),
+            }
+        else:
+            summary[part.name] = part.data.decode("utf-8", errors="replace")
+    return json.dumps(summary).encode()
 
 
 @dataclass
@@ -93,6 +122,7 @@ class Journal:
             return self._next_index
 
     def record(self, **fields: Any) -> JournalEntry:
+        fields["raw_body"] = summarize_multipart(fields.get("raw_headers", []), fields.get("raw_body", b""))
         with self._lock:
             entry = JournalEntry(index=self._next_index, **fields)
             self._next_index += 1

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from mockserver.control import routes, script_routes
+from mockserver.control import landing, routes, script_routes
 
-CONTROL_ROUTES = [*routes.routes, *script_routes.routes]
+CONTROL_ROUTES = [*routes.routes, *script_routes.routes, *landing.routes]

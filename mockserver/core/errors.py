@@ -49,6 +49,11 @@ UNKNOWN_URL = (
     "Unknown request URL: {method} {path}. Please check the URL for typos, or see the docs at "
     "https://platform.openai.com/docs/api-reference/."
 )
+#: A real OpenAI route family the fake does not serve (surfaces/catalog.py): still a 404 ``unknown_url``.
+NOT_IMPLEMENTED = (
+    "Unknown request URL: {method} {path}. mockserver does not implement {family} yet: this is a real OpenAI "
+    "endpoint, not a typo. {hint}"
+)
 INVALID_METHOD = "Invalid method for URL ({method} {path})"
 NOT_FOUND = "No {noun} found with id '{id}'."
 BAD_ID_PREFIX = "Invalid '{param}': '{value}'. Expected an ID that begins with '{prefix}'."
@@ -237,7 +242,8 @@ SCRIPT_TOOL_CHOICE_NONE = (
 )
 # Restoring exported objects (scenario files, docs/scenarios.md): our wording, no request makes these.
 RESTORE_BAD_ID = (
-    "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 24 letters or digits)."
+    "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by 1 to 64 letters, digits or "
+    "underscores)."
 )
 RESTORE_BAD_HEX_ID = (
     "Invalid '{param}': '{value}' is not a valid id (expected '{prefix}' followed by {length} lowercase hex digits)."

@@ -82,6 +82,22 @@ def is_valid_id(object_id: str, kind: str) -> bool:
     return object_id.startswith(prefix) and bool(_ID_RES[kind].match(object_id[len(prefix) :]))
 
 
+#: Hand-written ids in scenario files (``thread_support_chat``): the kind's prefix, then 1 to this many letters,
+#: digits or underscores. Generated ids keep the real form (:func:`is_valid_id`).
+SEEDED_ID_MAX = 64
+_SEEDED_RE = re.compile(rf"^[A-Za-z0-9_]{{1,{SEEDED_ID_MAX}}}$")
+
+
+def is_seedable_id(object_id: str, kind: str) -> bool:
+    """True if ``object_id`` may be given explicitly for ``kind``: the real form, or a readable hand-written one.
+
+    Kinds with hex ids (the Responses family) keep their exact form: their surfaces' schemas say so."""
+    if KINDS[kind].alphabet == "hex":
+        return is_valid_id(object_id, kind)
+    prefix = PREFIXES[kind]
+    return object_id.startswith(prefix) and bool(_SEEDED_RE.match(object_id[len(prefix) :]))
+
+
 class IdFactory:
     """Mints IDs as a hash of (seed, project, kind, per-kind counter).
 

@@ -7,7 +7,8 @@ dependency, and reports every malformation as :class:`MultipartError`, which the
 
 Accepted: the RFC 7578 form (parts separated by ``--boundary``, CRLF line ends, a ``Content-Disposition:
 form-data; name=...`` header per part, an optional preamble and epilogue), quoted parameters with backslash
-escapes, the HTML5 ``%22``/``%0D``/``%0A`` escapes clients (httpx, browsers) use in names, and RFC 5987
+escapes, the percent escapes clients use in quoted names (``%22``, and ``%00``-``%1F`` for control characters: browsers
+encode ``"`` CR LF, httpx every control character), and RFC 5987
 ``filename*=utf-8''...``. Refused: a missing or unusable boundary, no closing delimiter, a part without
 ``name``, header blocks that do not end, names or text values that are not UTF-8.
 """
@@ -20,7 +21,8 @@ from urllib.parse import unquote
 
 #: RFC 2046: 1 to 70 characters from this set.
 _BOUNDARY_RE = re.compile(r"^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$")
-_HTML5_ESCAPES = {"%22": '"', "%0D": "\r", "%0A": "\n", "%0d": "\r", "%0a": "\n"}
+#: What clients percent-encode in quoted names (HTML5: ``"`` CR LF; httpx also every other control character).
+_ESCAPE_RE = re.compile(r"%(22|[01][0-9A-F])")
 #: Header blocks longer than this are not a form part (a client bug or an attack): refused, not searched.
 MAX_HEADER_BYTES = 16 * 1024
 
@@ -156,8 +158,7 @@ def _params(text: str) -> dict[str, str]:
         pos = eq + 1
         if text.startswith('"', pos):
             value, pos = _quoted(text, pos + 1)
-            for escape, char in _HTML5_ESCAPES.items():
-                value = value.replace(escape, char)
+            value = _ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), value)
         else:
             end = text.find(";", pos)
             end = len(text) if end < 0 else end

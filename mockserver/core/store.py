@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar, cast
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
-from mockserver.core.ids import DEFAULT_EPOCH, KINDS, MAX_COUNT, PREFIXES, is_valid_id
+from mockserver.core.ids import DEFAULT_EPOCH, KINDS, MAX_COUNT, PREFIXES, is_seedable_id
 from mockserver.core.project import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -184,7 +184,7 @@ class SurfaceOps:
     @staticmethod
     def check_new_id(existing: Any, object_id: str, kind: str) -> None:
         """An explicit (seeded) id must have the real format and be unused."""
-        if not is_valid_id(object_id, kind):
+        if not is_seedable_id(object_id, kind):
             form = KINDS[kind]
             message = (
                 e.RESTORE_BAD_HEX_ID.format(param="id", value=object_id, prefix=form.prefix, length=form.length)

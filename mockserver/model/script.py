@@ -180,6 +180,25 @@ class ScriptOps(SurfaceOps):
             self._project(name).extras.pop(MISSES_KEY, None)
 
     @locked
+    def take_script_misses(self, project: str | None = None, contains: str | None = None) -> list[dict[str, Any]]:
+        """Remove and return the misses (of ``project``, else of every project) whose ``input`` (the user message
+        the run answered) or ``message`` contains ``contains`` (every miss if None): a test that expected them."""
+        taken: list[dict[str, Any]] = []
+        for name in [project] if project is not None else self.store.project_names():
+            extras = self._project(name).extras
+            kept: list[dict[str, Any]] = []
+            for miss in extras.get(MISSES_KEY, []):
+                text = f"{miss.get('input', '')}\n{miss.get('message', '')}"
+                (taken if contains is None or contains in text else kept).append(miss)
+                if taken and taken[-1] is miss:
+                    taken[-1] = dict(miss, project=name)
+            if kept:
+                extras[MISSES_KEY] = kept
+            else:
+                extras.pop(MISSES_KEY, None)
+        return taken
+
+    @locked
     def script_uses(self, project: str) -> dict[str, int]:
         """How often each of the project's own script rules has been used (what ``times`` counts)."""
         uses: dict[str, int] = self._project(project).extras.get(USES_KEY, {})

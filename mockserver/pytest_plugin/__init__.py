@@ -12,6 +12,7 @@ the server, the replay support and the SDK are imported at first use, not here.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mockserver.pytest_plugin import options as _options
+from mockserver.pytest_plugin.deprecations import hidden_assistants_deprecations
+from mockserver.pytest_plugin.guard import NetworkGuard, NetworkGuardError
 from mockserver.pytest_plugin.handle import MockServerFixture
 from mockserver.pytest_plugin.options import MARKER, fixture_options, marker_options
 from mockserver.pytest_plugin.starting_state import InlineCache as _InlineCache
@@ -26,7 +29,7 @@ from mockserver.pytest_plugin.starting_state import InlineCache as _InlineCache
 if TYPE_CHECKING:
     from mockserver.server import MockServer
 
-__all__ = ["MARKER", "MockServerFixture", "fixture_options", "marker_options"]
+__all__ = ["MARKER", "MockServerFixture", "NetworkGuardError", "fixture_options", "marker_options"]
 
 #: Names this module may be registered under: the ``pytest11`` entry point and its import path.
 _PLUGIN_NAMES = ("mockserver", __name__)
@@ -51,6 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _options.MARKER_HELP)
+    _options.settings(config)  # a bad ini value is a usage error now, not an error in every test
 
 
 @pytest.hookimpl(wrapper=True)
@@ -105,13 +109,27 @@ def mockserver(request: pytest.FixtureRequest, mockserver_session: MockServer) -
     options = marker_options(request.node, settings)
     inline = request.config.stash.setdefault(_INLINE_KEY, {})
     fixture = MockServerFixture(mockserver_session, options, settings.fixtures_dir, inline)
-    fixture.activate()
-    request.node.stash[_FIXTURE_KEY] = fixture
-    try:
-        yield fixture
-    finally:
-        del request.node.stash[_FIXTURE_KEY]
-        fixture.deactivate()
+    guard = NetworkGuard(mockserver_session.url) if settings.network_guard else None
+    with hidden_assistants_deprecations() if settings.hide_deprecations else contextlib.nullcontext():
+        fixture.activate()
+        if guard is not None:
+            guard.install()
+        request.node.stash[_FIXTURE_KEY] = fixture
+        try:
+            yield fixture
+        finally:
+            del request.node.stash[_FIXTURE_KEY]
+            if guard is not None:
+                guard.remove()
+            fixture.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _mockserver_mark(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.mockserver(...)`` alone activates the fake: a marked test that forgot to ask for the
+    ``mockserver`` fixture must not talk to the real API (as ``@pytest.mark.vcr`` activates its cassette)."""
+    if request.node.get_closest_marker(MARKER) is not None:
+        request.getfixturevalue("mockserver")
 
 
 def _require_openai() -> None:

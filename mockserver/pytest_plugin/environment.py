@@ -12,9 +12,15 @@ import sys
 from typing import Any
 
 #: Environment variables the SDK reads that must not leak the developer's real settings into a test.
-ENV_REMOVED = ("OPENAI_ORG_ID",)
+ENV_REMOVED = ("OPENAI_ORG_ID", "AZURE_OPENAI_AD_TOKEN")
 #: ``openai`` module attributes its lazily built module client is made from.
-MODULE_ATTRS = ("api_key", "base_url", "project", "organization", "api_type", "_client")
+#: ``http_client``: building a module client stores its HTTP client there (a module-level setter), and closing
+#: that client after the test would leave every later module client a closed one. ``azure_endpoint`` and
+#: ``api_version`` are filled from the environment when a module client is built.
+MODULE_ATTRS = (
+    "api_key", "base_url", "project", "organization", "api_type", "_client", "http_client", "azure_endpoint",
+    "api_version",
+)  # fmt: skip
 
 
 class SdkEnvironment:
@@ -29,6 +35,12 @@ class SdkEnvironment:
             "OPENAI_BASE_URL": base_url,
             "OPENAI_API_KEY": api_key,
             "OPENAI_PROJECT_ID": project,
+            # AzureOpenAI() reads these instead (OPENAI_API_VERSION, the user's choice, is left alone).
+            "AZURE_OPENAI_ENDPOINT": base_url.removesuffix("/v1"),
+            "AZURE_OPENAI_API_KEY": api_key,
+            # With both kinds of settings present the SDK's module client needs to be told which it is (as the
+            # module attribute ``api_type`` below, for an SDK imported later).
+            "OPENAI_API_TYPE": "openai",
             **dict.fromkeys(ENV_REMOVED),
         }
         for name, value in wanted.items():
@@ -47,6 +59,9 @@ class SdkEnvironment:
                 "organization": None,
                 "api_type": "openai",
                 "_client": None,
+                "http_client": None,
+                "azure_endpoint": None,
+                "api_version": None,
             }
             for name in self._saved_module:
                 setattr(sdk, name, patched[name])
@@ -69,5 +84,7 @@ class SdkEnvironment:
                     setattr(sdk, name, saved[name])
             if self._saved_module is None and hasattr(sdk, "_client"):
                 # imported during the test: forget the module client made from the test's environment
-                setattr(sdk, "_client", None)  # noqa: B010
+                for name in ("_client", "http_client", "azure_endpoint", "api_version"):
+                    if hasattr(sdk, name):
+                        setattr(sdk, name, None)
         self._saved_module = None

@@ -6,6 +6,7 @@ its clients use, and what it changed in the environment; the rest is looked up o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,14 +16,21 @@ from mockserver.pytest_plugin import starting_state, strict
 from mockserver.pytest_plugin.environment import SdkEnvironment
 
 if TYPE_CHECKING:
+    import openai
+    from typing_extensions import Unpack
+
     from mockserver.control.journal import JournalEntry
     from mockserver.server import MockServer
+    from mockserver.store import Store
+    from mockserver.types import Fault, Rule, RunSettings, ScriptMiss
 
 
 class MockServerFixture:
     """The running :class:`MockServer`, reset for one test, plus helpers scoped to that test.
 
-    Anything not defined here is looked up on the server (``mockserver.add_faults(...)``, ``.export()``...).
+    Import it for annotations: ``from mockserver.pytest_plugin import MockServerFixture``. The common operations
+    are typed methods here, acting on this test's project by default; anything else is looked up on the server
+    (``mockserver.server`` is the :class:`MockServer` itself).
     """
 
     def __init__(
@@ -79,13 +87,26 @@ class MockServerFixture:
 
     # -- clients ------------------------------------------------------------------------------------------
 
-    def client(self, **kwargs: Any) -> Any:
+    @property
+    def base_url(self) -> str:
+        """What ``OpenAI(base_url=...)`` wants (``http://127.0.0.1:PORT/v1``)."""
+        return self.server.base_url
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def store(self) -> Store:
+        return self.server.store
+
+    def client(self, **kwargs: Any) -> openai.OpenAI:
         """A new ``openai.OpenAI`` for this test's key and project, retries off. Close it when done."""
         kwargs.setdefault("api_key", self.api_key)
         kwargs.setdefault("project", self.options["project"])
         return self.server.client(**kwargs)
 
-    def async_client(self, **kwargs: Any) -> Any:
+    def async_client(self, **kwargs: Any) -> openai.AsyncOpenAI:
         """A new ``openai.AsyncOpenAI`` for this test's key and project, retries off."""
         kwargs.setdefault("api_key", self.api_key)
         kwargs.setdefault("project", self.options["project"])
@@ -108,6 +129,10 @@ class MockServerFixture:
             raise AssertionError(f"no request matched {filters!r}; this test's requests:\n{seen}")
         return found[-1]
 
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes of a file of this test's project, whatever its purpose (``assistants`` files included)."""
+        return self.server.store.files.read_content(self.project, file_id)
+
     # -- clock of this test's project ---------------------------------------------------------------------
 
     def now(self) -> int:
@@ -118,6 +143,46 @@ class MockServerFixture:
         """Move this test's project clock forward; returns the new time."""
         return int(self.server.store.advance_clock(self.project, seconds))
 
+    # -- the scripted model, faults and state of this test's project -------------------------------------------
+
+    def add_rule(self, **rule: Unpack[Rule]) -> dict[str, Any]:
+        """One script rule for this test's project: ``add_rule(match={"contains": "hi"}, reply="Hello!")``."""
+        return self.server.add_rule(self.project, **rule)
+
+    def add_rules(self, rules: Sequence[Rule]) -> list[dict[str, Any]]:
+        return self.server.add_rules(rules, self.project)
+
+    def rules(self) -> list[dict[str, Any]]:
+        return self.server.rules(self.project)
+
+    def configure_runs(self, **settings: Unpack[RunSettings]) -> dict[str, Any]:
+        """Run settings for this test's project, e.g. ``configure_runs(strict=True, progress="immediate")``."""
+        return self.server.configure_runs(self.project, **settings)
+
+    def add_faults(self, faults: Sequence[Fault]) -> list[dict[str, Any]]:
+        """Faults for this test's project (docs/stub.md)."""
+        return self.server.add_faults(faults, self.project)
+
+    def add_fault(self, **fault: Unpack[Fault]) -> dict[str, Any]:
+        return self.server.add_fault(self.project, **fault)
+
+    def script_misses(self) -> list[ScriptMiss]:
+        """Runs of this test's project that no rule covered (run setting ``strict`` on), not yet expected."""
+        return self.server.script_misses(self.project)
+
+    def expect_script_miss(self, contains: str | None = None) -> list[ScriptMiss]:
+        """Assert that a run missed the script (its input or message containing ``contains``, if given) and
+        accept those misses: the end-of-test check no longer fails for them. Other checks stay on."""
+        return self.server.expect_script_miss(contains, self.project)
+
+    def clear_script_misses(self) -> None:
+        """Accept every script miss of this test's project so far."""
+        self.server.clear_script_misses(self.project)
+
+    def export(self, project: str | None = None) -> dict[str, Any]:
+        """A project (default: this test's) as a scenario document."""
+        return self.server.export(project or self.project)
+
     # -- strict teardown ----------------------------------------------------------------------------------
 
     def problems(self) -> list[str]:
@@ -125,9 +190,9 @@ class MockServerFixture:
         return strict.problems(self.server, self.project, self.options, self._errors_start, self.requests())
 
     def problem_report(self) -> str:
-        return strict.report(self.problems())
+        return strict.report(self.problems(), checking=self.strict)
 
     def check(self) -> None:
-        """Fail the test if :meth:`problems` found anything (unless ``strict=False``)."""
+        """Fail the test if :meth:`problems` found anything (unless ``fail_on_problems=False``)."""
         if self.strict and (report := self.problem_report()):
             pytest.fail(report, pytrace=False)

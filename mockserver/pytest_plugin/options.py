@@ -20,16 +20,30 @@ from mockserver.config import DEFAULT_API_KEY
 
 MARKER = "mockserver"
 MARKER_HELP = (
-    "mockserver(scenario=, strict=, api_key=, project=, now=, runs=, script=, faults=, cassette=, record_mode=, "
+    "mockserver(scenario=, fail_on_problems= (alias strict=), api_key=, project=, now=, runs=, script=, faults=, "
+    "cassette=, record_mode=, "
     "hybrid=, fail_on_unused=, upstream=): "
-    "per-test options of the mockserver fixture (closest mark wins per option)"
+    "per-test options of the mockserver fixture (closest mark wins per option); the mark alone activates the fake"
 )
 # Copies of replay's constants, because the command line is declared before any fixture runs and importing
 # the replay package would load its YAML support; tests/test_plugin_layout.py keeps them equal.
 CASSETTE_OPTIONS = ("cassette", "record_mode", "hybrid", "fail_on_unused", "upstream")
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 DEFAULT_UPSTREAM = "https://api.openai.com/v1"
-OPTIONS = ("scenario", "strict", "api_key", "project", "now", "runs", "script", "faults", *CASSETTE_OPTIONS)
+#: ``fail_on_problems`` is the plugin's check at the end of a test; ``strict`` is its first name, still accepted
+#: (the run setting ``strict`` is another thing: an unscripted run fails instead of getting the default reply).
+OPTIONS = (
+    "scenario",
+    "fail_on_problems",
+    "strict",
+    "api_key",
+    "project",
+    "now",
+    "runs",
+    "script",
+    "faults",
+    *CASSETTE_OPTIONS,
+)
 
 _SETTINGS_KEY = pytest.StashKey["Settings"]()
 
@@ -49,6 +63,17 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini("mockserver_strict", "fail tests on unknown routes and server errors", type="bool", default=True)
     parser.addini("mockserver_api_key", "API key the fixtures use (also the state partition)", default=DEFAULT_API_KEY)
     parser.addini("mockserver_seed", "seed of the deterministic IDs", default="")
+    parser.addini(
+        "mockserver_assistants_deprecations",
+        "hide (default) or show the openai SDK's Assistants deprecation warnings in tests that use the fake",
+        default="hide",
+    )
+    parser.addini(
+        "mockserver_network_guard",
+        "refuse openai SDK requests to the real API in tests that use the fake (default true)",
+        type="bool",
+        default=True,
+    )
     # Cassettes (docs/replay.md). pytest-recording defines the same --record-mode: when it is installed, use its.
     if importlib.util.find_spec("pytest_recording") is None:
         group.addoption("--record-mode", choices=RECORD_MODES, help="cassette record mode (default none)")
@@ -65,6 +90,9 @@ class Settings:
     strict: bool
     api_key: str
     seed: str
+    #: Hide the SDK's Assistants deprecation warnings in tests that use the fake.
+    hide_deprecations: bool = True
+    network_guard: bool = True
 
 
 def settings(config: pytest.Config) -> Settings:
@@ -82,9 +110,17 @@ def settings(config: pytest.Config) -> Settings:
             strict=strict_cli == "on" if strict_cli else bool(config.getini("mockserver_strict")),
             api_key=str(config.getini("mockserver_api_key")) or DEFAULT_API_KEY,
             seed=str(config.getini("mockserver_seed")),
+            hide_deprecations=_deprecations(str(config.getini("mockserver_assistants_deprecations"))),
+            network_guard=bool(config.getini("mockserver_network_guard")),
         )
         config.stash[_SETTINGS_KEY] = found
     return found
+
+
+def _deprecations(value: str) -> bool:
+    if value.strip().lower() not in ("hide", "show"):
+        raise pytest.UsageError(f"mockserver_assistants_deprecations must be hide or show, got {value!r}")
+    return value.strip().lower() == "hide"
 
 
 def fixture_options(**overrides: Any) -> dict[str, Any]:
@@ -99,6 +135,8 @@ def fixture_options(**overrides: Any) -> dict[str, Any]:
         **cassettes.defaults(None, cassettes.DEFAULT_UPSTREAM),
         **overrides,
     }
+    if "fail_on_problems" in options:
+        options["strict"] = options.pop("fail_on_problems")
     check_types(options)
     return options
 
@@ -128,11 +166,15 @@ def marker_options(item: pytest.Item, defaults: Settings) -> dict[str, Any]:
                 for u in unknown
             ]
             usage(f"unknown option(s) {', '.join(hints)}; known options: {', '.join(OPTIONS)}")
-        options.update(mark.kwargs)
+        kwargs = dict(mark.kwargs)
+        if "fail_on_problems" in kwargs:  # the new name of `strict`: one option under two names
+            kwargs["strict"] = kwargs.pop("fail_on_problems")
+        options.update(kwargs)
     check_types(options)
     # Class-qualified (as pytest-recording names them): same-named tests in two classes must not share a file.
     name = ".".join([n.name for n in item.listchain() if isinstance(n, pytest.Class)] + [item.name])
     options["cassette"] = cassettes.cassette_path(options["cassette"], Path(str(item.path)), name)
+    options["nodeid"] = item.nodeid  # for the exact command that records a missing cassette
     return options
 
 
@@ -141,7 +183,7 @@ def check_types(options: dict[str, Any]) -> None:
     from mockserver.replay import pytest_support as cassettes
 
     checks: dict[str, tuple[Callable[[Any], bool], str]] = {
-        "strict": (lambda v: isinstance(v, bool), "True or False"),
+        "strict": (lambda v: isinstance(v, bool), "True or False (fail_on_problems=)"),
         "api_key": (lambda v: isinstance(v, str) and bool(v), "a non-empty string"),
         "project": (lambda v: v is None or (isinstance(v, str) and bool(v)), "a non-empty string or None"),
         "now": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "Unix seconds (int >= 0)"),

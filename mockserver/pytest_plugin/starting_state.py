@@ -75,10 +75,19 @@ def apply_options(server: MockServer, project: str, options: dict[str, Any]) -> 
             problem = f"option {name}= is invalid{problem}: {exc.message}"
         if problem:
             usage(problem)
+    problem = ""
     try:
         cassettes.attach(server.replay, project, options)
     except cassettes.ReplayConfigError as exc:
-        usage(f"cassette={options['cassette']}: {exc}")
+        message = str(exc)
+        if "not found" in message and options.get("nodeid"):
+            message = (
+                f"cassette {options['cassette']} not found. Record it against the real API with:\n"
+                f"    MOCKSERVER_UPSTREAM_API_KEY=sk-... pytest --record-mode=once '{options['nodeid']}'"
+            )
+        problem = f"cassette={options['cassette']}: {message}"
+    if problem:
+        usage(problem)
 
 
 def _has_document(spec: Any) -> bool:

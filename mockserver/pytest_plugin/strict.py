@@ -15,13 +15,18 @@ if TYPE_CHECKING:
     from mockserver.server import MockServer
 
 OPT_OUT = (
-    "To opt out: @pytest.mark.mockserver(strict=False) on the test, class or module, "
+    "Expected? An expected script miss: mockserver.expect_script_miss('part of the message') in the test. "
+    "To turn every check off: @pytest.mark.mockserver(fail_on_problems=False) on the test, class or module, "
     "or `mockserver_strict = false` in the ini file, or --mockserver-strict=off."
 )
 
 
 def problems(
-    server: MockServer, project: str, options: dict[str, Any], errors_start: int, requests: Sequence[JournalEntry]
+    server: MockServer,
+    project: str,
+    options: dict[str, Any],
+    errors_start: int,
+    requests: Sequence[JournalEntry],
 ) -> list[str]:
     """Server errors since ``errors_start``, unknown routes among ``requests``, cassette and script misses."""
     from mockserver.replay import pytest_support as cassettes
@@ -41,16 +46,20 @@ def problems(
         where = (
             miss.get("run_id") or miss.get("response_id") or miss.get("surface")
         )  # a run, a response, or a surface (chat.completions)
-        found.append(f"scripted model miss (strict runs) in {where}: {miss.get('message')}")
+        found.append(
+            f"scripted model miss (run setting strict) in {where} for input {miss.get('input', '')!r}: "
+            f"{miss.get('message')}"
+        )
     return found
 
 
-def report(found: Sequence[str]) -> str:
-    """The numbered list of ``found`` and how to opt out; empty if nothing was found."""
+def report(found: Sequence[str], *, checking: bool = True) -> str:
+    """The numbered list of ``found`` and, when the check is on, how to accept or opt out; empty if nothing."""
     if not found:
         return ""
     listed = "".join(f"  {n}. {text.rstrip()}\n" for n, text in enumerate(found, 1))
-    return f"mockserver saw {len(found)} problem(s) during this test:\n{listed}{OPT_OUT}"
+    advice = OPT_OUT if checking else "(fail_on_problems is off for this test: reported, not failed)"
+    return f"mockserver saw {len(found)} problem(s) during this test:\n{listed}{advice}"
 
 
 def describe(entry: JournalEntry) -> str:

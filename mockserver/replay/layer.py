@@ -10,6 +10,7 @@ import asyncio
 from typing import Any
 
 from mockserver.control import CONTROL_PREFIX
+from mockserver.control.landing import LANDING_PATHS
 from mockserver.core import errors as e
 from mockserver.replay.matching import query_mapping, query_pairs
 from mockserver.replay.proxy import cut_connection, forward
@@ -39,6 +40,7 @@ def capture_request(scope: Scope, raw: bytes, secrets: tuple[str, ...] = ()) -> 
 async def play(scope: Scope, response: dict[str, Any], send: Any, timing: str) -> None:
     """Send a recorded response; a stream goes out event by event, optionally at its recorded pace."""
     headers = [(k.encode("latin-1"), str(v).encode("latin-1")) for k, v in (response.get("headers") or {}).items()]
+    scope["mockserver.passthrough"] = True  # replayed as recorded: no x-should-retry the recording did not have
     stream = response.get("stream")
     if stream is None:
         body = decode_body(response.get("body"))
@@ -97,7 +99,11 @@ class ReplayLayer:
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         session = None
-        if scope["type"] == "http" and not scope["path"].startswith(CONTROL_PREFIX):
+        if (
+            scope["type"] == "http"
+            and not scope["path"].startswith(CONTROL_PREFIX)
+            and scope["path"] not in LANDING_PATHS
+        ):
             session = self.controller.session_for(scope.get("mockserver.project"))
         if session is None:
             await self.app(scope, receive, send)
@@ -115,9 +121,14 @@ class ReplayLayer:
         if hit is not None:
             await play(scope, hit["response"], send, session.timing)
         elif session.recording:
-            response = await forward(session, scope, receive, raw, send)
-            if response is not None:
-                session.add({"request": request, "response": response})
+            await forward(
+                session,
+                scope,
+                receive,
+                raw,
+                send,
+                lambda response: session.add({"request": request, "response": response}),
+            )
         elif session.hybrid:
             await self.app(scope, _replaying(raw, receive), send)
         else:

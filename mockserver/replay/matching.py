@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -115,7 +116,13 @@ class Matcher:
             return Miss(request, line, reason)
         if not self.interactions:
             return Miss(request, line, "the cassette has no recordings")
-        ranked = sorted(range(len(self.interactions)), key=lambda i: (-self._closeness(key, wanted, i), i))[:limit]
+        candidates = self._relevant(key)
+        if not candidates:
+            recorded = sorted({describe(x["request"]).split("\n", 1)[0] for x in self.interactions})
+            listed = ", ".join(recorded[:5]) + (f" and {len(recorded) - 5} more" if len(recorded) > 5 else "")
+            reason = f"the cassette has no recording of {key[0]} {_shape(key[1])} (it has: {listed})"
+            return Miss(request, line, reason)
+        ranked = sorted(candidates, key=lambda i: (-self._closeness(key, wanted, i), i))[:limit]
         diffs = []
         for index in ranked:
             recorded = self.interactions[index]["request"]
@@ -132,6 +139,14 @@ class Matcher:
         reason = f"no recording matches; the closest is #{ranked[0]}: {closest}"
         return Miss(request, line, reason, "\n".join(diffs))
 
+    def _relevant(self, key: RequestKey) -> list[int]:
+        """The recordings worth a diff: same method and path; else same method and path shape (ids aside)."""
+        keys = [request_key(x["request"]) for x in self.interactions]
+        same_path = [i for i, k in enumerate(keys) if k[0] == key[0] and k[1] == key[1]]
+        if same_path:
+            return same_path
+        return [i for i, k in enumerate(keys) if k[0] == key[0] and _shape(k[1]) == _shape(key[1])]
+
     def _closeness(self, key: RequestKey, wanted: str, index: int) -> float:
         recorded = self.interactions[index]["request"]
         other = request_key(recorded)
@@ -145,3 +160,11 @@ def _segments_alike(a: str, b: str) -> float:
     left, right = a.strip("/").split("/"), b.strip("/").split("/")
     same = sum(1 for x, y in zip(left, right, strict=False) if x == y)
     return same / max(len(left), len(right))
+
+
+def _shape(path: str) -> str:
+    """``/v1/threads/thread_abc/runs`` -> ``/v1/threads/*/runs``: ids (a prefix, ``_`` or ``-``, then more) aside."""
+    return "/".join("*" if _ID.fullmatch(part) else part for part in path.split("/"))
+
+
+_ID = re.compile(r"[a-z]+[_-][A-Za-z0-9_-]+")

@@ -7,7 +7,9 @@ import functools
 import os
 import ssl
 import time
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -20,6 +22,8 @@ from mockserver.surfaces.http import error_response
 #: Optional account routing for the upstream; the client's own ``OpenAI-Project`` only partitions the fake.
 UPSTREAM_ORG_ENV = "MOCKSERVER_UPSTREAM_ORGANIZATION"
 UPSTREAM_PROJECT_ENV = "MOCKSERVER_UPSTREAM_PROJECT"
+#: Headers about upstream's connection, not the answer: this connection frames its own.
+HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"})
 _TIMEOUT = httpx.Timeout(connect=10.0, read=600.0, write=60.0, pool=10.0)
 
 Scope = dict[str, Any]
@@ -64,15 +68,38 @@ async def cut_connection(scope: Scope) -> None:
         await asyncio.sleep(0)
 
 
-def _start(status: int, headers: dict[str, str], length: int | None = None) -> dict[str, Any]:
-    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+def passthrough_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Upstream's response headers as the client should see them: all of them (``retry-after``,
+    ``x-ratelimit-*``, ``x-request-id``...), so the SDK decides about retries as it would against upstream, less
+    the framing of upstream's connection (this one has its own)."""
+    return [(k, v) for k, v in headers if k.lower() not in HOP_BY_HOP]
+
+
+def _is_self(url: str, scope: Scope) -> bool:
+    """Whether ``url`` points at the server answering ``scope`` (a recorder started on a just-freed port)."""
+    parts = urlsplit(url)
+    server = scope.get("server") or (None, None)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.hostname in ("127.0.0.1", "localhost", "::1", server[0]) and port == server[1]
+
+
+def _start(status: int, headers: dict[str, str] | list[tuple[str, str]], length: int | None = None) -> dict[str, Any]:
+    pairs = headers.items() if isinstance(headers, dict) else headers
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs]
     if length is not None:
         raw.append((b"content-length", str(length).encode()))
     return {"type": "http.response.start", "status": status, "headers": raw}
 
 
-async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes, send: Any) -> dict[str, Any] | None:
-    """Answer the client from upstream; the cassette ``response`` section, or None when upstream failed."""
+async def forward(
+    session: ReplaySession, scope: Scope, receive: Any, raw: bytes, send: Any, record: Callable[[dict[str, Any]], None]
+) -> None:
+    """Answer the client from upstream and ``record`` the cassette ``response`` section (not when upstream failed).
+
+    The recording is made *before* the client sees the end of the answer (its last bytes, or the cut of a
+    broken stream): a client that has its answer can rely on the cassette having it, even if the server is
+    stopped right after.
+    """
     assert session.upstream is not None and session.upstream_api_key is not None
     url = upstream_url(session.upstream, scope["path"], scope.get("query_string", b""))
     started = False
@@ -81,17 +108,23 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
             request = client.build_request(
                 scope["method"], url, content=raw, headers=upstream_headers(scope, session.upstream_api_key)
             )
+            if _is_self(url, scope):
+                raise httpx.ConnectError("the upstream is this recording proxy itself, which would forward in a loop")
             response = await client.send(request, stream=True)
             try:
                 headers = keep_headers(response.headers.items(), RESPONSE_HEADERS)
+                seen = passthrough_headers(response.headers.multi_items())
+                scope["mockserver.passthrough"] = True  # the middleware adds nothing that upstream did not send
                 if not response.headers.get("content-type", "").startswith("text/event-stream"):
                     body = await response.aread()
-                    await send(_start(response.status_code, headers, len(body)))
+                    record(
+                        {"status": response.status_code, "headers": headers, "body": encode_body(body, session.secrets)}
+                    )
+                    await send(_start(response.status_code, seen, len(body)))
                     started = True
                     await send({"type": "http.response.body", "body": body, "more_body": False})
-                    encoded = encode_body(body, session.secrets)
-                    return {"status": response.status_code, "headers": headers, "body": encoded}
-                await send(_start(response.status_code, headers))
+                    return
+                await send(_start(response.status_code, seen))
                 started = True
                 recorder = EventRecorder(session.secrets)
                 t0 = time.monotonic()
@@ -101,12 +134,12 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
                         recorder.feed(chunk, int((time.monotonic() - t0) * 1000))
                         await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 except httpx.TransportError:
-                    disconnected = True  # mirror it: return without completing, so the client sees a cut stream
+                    disconnected = True  # mirror it: end without completing, so the client sees a cut stream
+                record({"status": response.status_code, "headers": headers, "stream": recorder.finish(disconnected)})
                 if disconnected:
                     await cut_connection(scope)
                 else:
                     await send({"type": "http.response.body", "body": b"", "more_body": False})
-                return {"status": response.status_code, "headers": headers, "stream": recorder.finish(disconnected)}
             finally:
                 await response.aclose()
         except httpx.HTTPError as exc:
@@ -118,4 +151,3 @@ async def forward(session: ReplaySession, scope: Scope, receive: Any, raw: bytes
                     headers={"x-should-retry": "false"},
                 )
                 await error_response(failure)(scope, receive, send)
-            return None

@@ -14,9 +14,15 @@ from typing import Any
 REQUEST_HEADERS = frozenset({"content-type", "accept", "openai-beta"})
 #: Response headers kept in a cassette and replayed. ``x-request-id``/``openai-version`` are added by the
 #: server itself; ``openai-organization``/``openai-project`` would identify the recording account.
+#: Rate-limit headers are kept too: a replayed 429 must carry what made the SDK retry (or not) while recording.
 RESPONSE_HEADERS = frozenset(
-    {"content-type", "openai-poll-after-ms", "retry-after", "retry-after-ms", "x-should-retry", "openai-model"}
-)
+    {
+        "content-type", "openai-poll-after-ms", "retry-after", "retry-after-ms", "x-should-retry", "openai-model",
+        "openai-processing-ms", "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens",
+        "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-requests",
+        "x-ratelimit-reset-tokens",
+    }
+)  # fmt: skip
 #: Never written, whatever an allowlist says; ``lint-cassettes`` reports any of them it finds.
 CREDENTIAL_HEADERS = frozenset(
     {

@@ -81,7 +81,10 @@ class ReplaySession:
         self.recording = self.mode in ("new_episodes", "all") or (self.mode == "once" and not exists)
         if not exists and not self.recording and not self.hybrid:
             raise ReplayConfigError(
-                f"cassette {self.cassette} not found; record it first (record mode 'once' with an upstream)"
+                f"cassette {self.cassette} not found. Record it against the real API with: "
+                f"{UPSTREAM_KEY_ENV}=sk-... mockserver record --upstream https://api.openai.com/v1 "
+                f"--cassette {self.cassette} --mode once (and point your client at it), or from Python: "
+                f"MockServer(cassette={str(self.cassette)!r}, record_mode='once', upstream=...)"
             )
         if self.recording:
             self.upstream_api_key = self.upstream_api_key or os.environ.get(UPSTREAM_KEY_ENV)

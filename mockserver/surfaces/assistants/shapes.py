@@ -174,6 +174,11 @@ def normalize_tool_resources(
     if "file_search" in resources:
         where = f"{param}.file_search"
         fs = v.expect_object(resources["file_search"], where) or {}
+        if "file_ids" in fs:  # a v1 habit: the real 400 names the path (openai-python#1983)
+            param_name = f"{where}.file_ids"
+            raise e.InvalidRequestError(
+                e.CHAT_UNKNOWN_PARAMETER.format(param=param_name), param=param_name, code="unknown_parameter"
+            )
         v.reject_unknown(fs, ("vector_store_ids", "vector_stores") if allow_helpers else ("vector_store_ids",))
         ids = v.expect_array(fs.get("vector_store_ids", []), f"{where}.vector_store_ids", max_items=1) or []
         for i, store_id in enumerate(ids):

@@ -51,7 +51,13 @@ class ChatOps(SurfaceOps):
             plans = answer.plan(req, reply, rule, self.store.script.settings(p)["default_reply"])
         except ScriptProblem as problem:
             self.store.script.record_miss(
-                p, {"run_id": None, "surface": "chat.completions", "message": problem.message}
+                p,
+                {
+                    "run_id": None,
+                    "surface": "chat.completions",
+                    "input": answer.last_user_text(req.messages),
+                    "message": problem.message,
+                },
             )
             raise problem.error() from None
         data = self._build(p, state, req, plans)

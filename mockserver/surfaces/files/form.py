@@ -16,6 +16,7 @@ from mockserver.core import multipart
 from mockserver.core import validation as v
 
 _MEDIA_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
+_INTEGER_RE = re.compile(r"^-?[0-9]{1,18}$")
 FILE_FIELDS = ("file", "purpose", "expires_after[anchor]", "expires_after[seconds]")
 PART_FIELDS = ("data",)
 
@@ -65,7 +66,7 @@ def int_field(form: dict[str, multipart.Part], name: str, param: str) -> int | N
     if text is None:
         return None
     stripped = text.strip()
-    if not stripped.lstrip("-").isdigit() or len(stripped) > 20:
+    if not _INTEGER_RE.match(stripped):
         raise e.InvalidRequestError(
             e.QUERY_NOT_INTEGER.format(param=param, value=text), param=param, code="invalid_type"
         )

@@ -42,7 +42,7 @@ def _stamp(body: dict[str, Any], key: str, param: str, default: int) -> int:
     return default if value is None else value
 
 
-def _check_file(item: Any, param: str, now: int) -> dict[str, Any]:
+def _check_file(item: Any, param: str, now: int, where: str | None = None) -> dict[str, Any]:
     body = v.expect_object(item, param) or {}
     _reject(body, FILE_FIELDS, param)
     checked: dict[str, Any] = {
@@ -56,6 +56,7 @@ def _check_file(item: Any, param: str, now: int) -> dict[str, Any]:
         "reads": v.expect_int(body.get("reads", 0), v.join_param(param, "reads"), minimum=0, maximum=MAX_COUNT),
         "since": _stamp(body, "since", param, now),
         "last_error": None,
+        "where": where or v.join_param(param, "file_id"),
     }
     error = v.expect_object(body.get("last_error"), v.join_param(param, "last_error"), nullable=True)
     if error is not None:
@@ -81,7 +82,7 @@ class VectorStoresOps(HelperOps):
         last_active_at = _stamp(body, "last_active_at", "", created_at)
         status = v.expect_enum(body.get("status"), shapes.STORE_STATUSES, "status", nullable=True)
         files = [
-            _check_file({"file_id": file_id}, f"file_ids[{i}]", created_at)
+            _check_file({"file_id": file_id}, f"file_ids[{i}]", created_at, where=f"file_ids[{i}]")
             for i, file_id in enumerate(vp.file_ids(body.get("file_ids"), "file_ids", max_items=10_000))
         ]
         raw_files = v.expect_array(body.get("files"), "files", nullable=True) or []
@@ -117,7 +118,7 @@ class VectorStoresOps(HelperOps):
         request: dict[str, Any] = {
             k: body[k] for k in ("name", "description", "metadata", "expires_after") if k in body
         }
-        names = {f["file_id"]: self.store.files.get_file(project, f["file_id"], param="file_id")["filename"]
+        names = {f["file_id"]: self.store.files.get_file(project, f["file_id"], param=f["where"])["filename"]
                  for f in files}  # fmt: skip
         data = self.create_vector_store(project, request, store_id=body.get("id"), created_at=created_at)
         ss = state.stores[data["id"]]

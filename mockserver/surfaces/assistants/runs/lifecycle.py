@@ -196,5 +196,5 @@ class RunLifecycle(TurnChoice):
         rs.emit(f"thread.run.{status}", rs.data)
 
     def _record_miss(self, state: Project, rs: RunState, message: str) -> None:
-        miss = {"run_id": rs.data["id"], "thread_id": rs.data["thread_id"], "message": message}
+        miss = {"run_id": rs.data["id"], "thread_id": rs.data["thread_id"], "input": rs.prompt_text, "message": message}
         self.store.script.record_miss(state, miss)

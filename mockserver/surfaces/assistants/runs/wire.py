@@ -13,7 +13,7 @@ from typing import Any
 
 from mockserver.core import errors as e
 from mockserver.core import validation as v
-from mockserver.core.ids import MAX_COUNT, MAX_TIMESTAMP, PREFIXES, is_valid_id
+from mockserver.core.ids import MAX_COUNT, MAX_TIMESTAMP, PREFIXES, is_seedable_id
 from mockserver.core.validation import join_param as join
 from mockserver.surfaces.assistants import shapes as models
 from mockserver.surfaces.assistants.runs import params as rp
@@ -47,7 +47,7 @@ def ident(value: Any, kind: str, param: str, *, nullable: bool = False) -> str |
     if value is None and nullable:
         return None
     text = v.expect_string(value, param) or ""
-    if not is_valid_id(text, kind):
+    if not is_seedable_id(text, kind):
         raise e.InvalidRequestError(
             e.RESTORE_BAD_ID.format(param=param, value=text, prefix=PREFIXES[kind]), param=param, code="invalid_id"
         )
