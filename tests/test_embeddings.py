@@ -131,9 +131,10 @@ def test_vectors_depend_only_on_model_and_text(text: str, other: str, dims: int 
     first = list(vectors.embed(MODEL, text, dims))
     assert first == list(vectors.embed(MODEL, text, dims))
     assert abs(_norm(first) - 1) < 1e-5
-    if other != text:
-        assert first != list(vectors.embed(MODEL, other, dims))
-    assert list(vectors.embed("text-embedding-3-large", text, dims)) != first
+    if dims is None or dims >= 8:  # a 1-dimensional unit vector is +1 or -1: with so few, any two may coincide
+        if other != text:
+            assert first != list(vectors.embed(MODEL, other, dims))
+        assert list(vectors.embed("text-embedding-3-large", text, dims)) != first
 
 
 def test_vectors_are_the_same_across_servers_and_projects() -> None:
