@@ -78,7 +78,7 @@ def test_overview_lists_projects_with_their_clocks_and_the_fixture_scenarios(tmp
     (tmp_path / "support_bot.yaml").write_text("version: 1\n")
     (tmp_path / "notes.txt").write_text("not a scenario")
     server = MockServer(fixtures_dir=tmp_path)
-    with TestClient(server.app) as client:
+    with TestClient(server.app, base_url="http://127.0.0.1") as client:  # a loopback server checks Host
         _post(client, "/v1/threads", {})
         body = client.get("/__mock__/ui/api/overview").json()
         assert body["projects"] == [{"name": KEY, "now": server.store.now(KEY)}]
@@ -218,23 +218,24 @@ def test_browser_writes_of_this_origin_must_be_json(client: TestClient) -> None:
     assert ok.status_code == 200 and ok.json()["now"] == now + 60
 
 
-def test_reads_and_requests_without_an_origin_are_unaffected(client: TestClient) -> None:
+def test_reads_from_another_origin_and_non_json_writes_are_refused_the_api_is_not(client: TestClient) -> None:
     _post(client, "/v1/threads", {})
-    assert client.get("/__mock__/state", headers={"Origin": "http://evil.example"}).status_code == 200
-    # curl -d sends a form content type and no Origin: scripts keep working as documented.
+    assert client.get("/__mock__/state", headers={"Origin": "http://evil.example"}).status_code == 403
+    assert client.get("/__mock__/state").status_code == 200  # no Origin: a script, not a page
+    # curl -d sends a form content type: control writes must say JSON (docs/stub.md, "Security").
     plain = client.post(
         f"/__mock__/clock?project={KEY}",
         content='{"advance": 1}',
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert plain.status_code == 200
+    assert plain.status_code == 415
     # The API itself is not the control plane: an Origin there is the client's business.
     assert client.post("/v1/threads", json={}, headers={**API, "Origin": "http://evil.example"}).status_code == 200
 
 
 def test_overview_without_a_fixtures_directory_lists_no_scenarios(tmp_path: Path) -> None:
     server = MockServer(fixtures_dir=tmp_path / "missing")
-    with TestClient(server.app) as client:
+    with TestClient(server.app, base_url="http://127.0.0.1") as client:
         assert client.get("/__mock__/ui/api/overview").json()["scenarios"] == []
 
 

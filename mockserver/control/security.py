@@ -105,6 +105,8 @@ class GuardMiddleware:
         return None
 
     def _check_control(self, method: str, host: str, headers: dict[bytes, bytes], path: str) -> e.MockError | None:
+        if headers.get(b"sec-fetch-site") == b"cross-site":  # a browser says so even where it sends no Origin
+            return e.ForbiddenError(e.BAD_ORIGIN.format(origin="(cross-site)"), code="cross_origin")
         origin = headers.get(b"origin")
         if origin is not None:
             text = origin.decode("latin-1")
