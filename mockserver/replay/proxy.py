@@ -152,7 +152,7 @@ async def forward(
                     async for chunk in response.aiter_bytes():
                         recorder.feed(chunk, int((time.monotonic() - t0) * 1000))
                         await send({"type": "http.response.body", "body": chunk, "more_body": True})
-                except httpx.TransportError:
+                except Exception:  # httpx's TransportError, or its transport's own (httpcore2) error unwrapped
                     disconnected = True  # mirror it: end without completing, so the client sees a cut stream
                 record({"status": response.status_code, "headers": headers, "stream": recorder.finish(disconnected)})
                 if disconnected:
