@@ -49,20 +49,21 @@ def export_project(store: Any, project: str) -> dict[str, Any]:
 
 
 def _model_and_faults(store: Any, project: str, document: dict[str, Any]) -> None:
-    """The script, model settings and faults sections, from the operations that own them."""
+    """The script, model settings and faults sections, from the operations that own them (not copied here:
+    :func:`export_project` copies the whole document once)."""
     rules = store.script.list_script_rules(project)
     if rules:
-        document["script"] = copy.deepcopy(rules)
+        document["script"] = list(rules)
     settings = {k: v for k, v in store.script.run_settings(project).items() if DEFAULT_SETTINGS.get(k, object()) != v}
     if settings:
-        document["runs"] = copy.deepcopy(settings)
+        document["runs"] = settings
     faults = []
     # Only the project's own faults: every-project ones belong to the server, not to this state.
     for fault in store.faults.list_faults(project):
         if fault.get("project") != project or fault.get("remaining") == 0:
             continue
         # Counters travel with the fault, so what is left of ``times`` and the seeded draws both continue.
-        spec = {k: copy.deepcopy(v) for k, v in fault.items() if k not in _FAULT_STATE_KEYS}
+        spec = {k: v for k, v in fault.items() if k not in _FAULT_STATE_KEYS}
         for counter in ("seen", "fired"):
             if not spec.get(counter):
                 spec.pop(counter, None)

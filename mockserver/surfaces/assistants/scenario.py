@@ -90,7 +90,9 @@ class at:
 
 
 def export(store: Any, project: str) -> dict[str, Any]:
-    state = copy.deepcopy(store.assistants.export_state(project))
+    # Builds new dicts around the stored objects and edits none of them; the scenario layer copies the finished
+    # document once (scenarios/export.py), so no copy here.
+    state = store.assistants.export_state(project)
     document: dict[str, Any] = {}
     if state["assistants"]:
         document["assistants"] = [_assistant(a) for a in state["assistants"]]
