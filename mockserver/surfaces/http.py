@@ -46,7 +46,7 @@ def api_context(request: Request) -> tuple[Store, str]:
         if beta is not None and "assistants=v1" in beta:
             raise e.InvalidRequestError(e.OLD_BETA, code="invalid_beta")
         raise e.InvalidRequestError(e.MISSING_BETA, code="invalid_beta")
-    return request.app.state.store, request.scope["mockserver.project"]
+    return surface_context(request)
 
 
 async def json_body(
