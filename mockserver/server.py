@@ -61,11 +61,16 @@ class _TransportProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
+        self._close_when_answered = False
         inner: Any = getattr(self, "app")  # noqa: B009 (mypy cannot type the base class attribute)
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
             scope["mockserver.transport"] = self.transport
-            await inner(scope, receive, send)
+            try:
+                await inner(scope, receive, send)
+            finally:
+                if self._close_when_answered:
+                    self.transport.close()
 
         self.app = app
 
@@ -90,7 +95,16 @@ class _TransportProtocol(AutoHTTPProtocol):  # type: ignore[misc,valid-type]
     def _expire(self) -> None:
         if self.transport.is_closing():
             return
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):  # waiting for the client, which sent nothing
+        state = self.conn.their_state
+        cycle = getattr(self, "cycle", None)
+        if state == h11.SEND_BODY and cycle is not None and not self._close_when_answered:
+            # A stalled body: the app hears a disconnect first and closes the connection when it has finished
+            # (the journal then holds the 499 before the client sees the connection end), not the other way round.
+            self._close_when_answered = True
+            cycle.disconnected = True
+            cycle.message_event.set()
+            self._arm()  # an app that ignores the disconnect still loses the connection at the next deadline
+        elif state in (h11.IDLE, h11.SEND_BODY):  # waiting for the client, which sent nothing
             self.transport.close()
         else:
             self._arm()
