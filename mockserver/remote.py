@@ -60,6 +60,17 @@ class RemoteServer:
     # -- transport ------------------------------------------------------------------------------------------
 
     def _call(self, verb: str, path: str, body: Any = None, /, *, project: str | None = None, **query: Any) -> Any:
+        raw, status = self._send(verb, path, body, project=project, **query)
+        try:
+            return json.loads(raw or b"null")
+        except ValueError:  # e.g. another service on that port
+            message = f"not a mockserver control API answer: {raw[:200].decode('utf-8', 'replace')!r}"
+            raise RemoteError(status, {"message": message}, verb, path) from None
+
+    def _send(
+        self, verb: str, path: str, body: Any = None, /, *, project: str | None = None, **query: Any
+    ) -> tuple[bytes, int]:
+        """One control request: the raw answer and its status; errors raised as :class:`RemoteError`."""
         project = project if project is not None else self.project
         params = {k: str(v) for k, v in query.items() if v is not None}
         if project is not None:
@@ -85,11 +96,7 @@ class RemoteServer:
         except (urllib.error.URLError, OSError) as exc:  # refused, reset, timed out: say where we looked
             reason = getattr(exc, "reason", exc)
             raise StubUnreachableError(f"cannot reach mockserver at {target.split('?')[0]}: {reason}") from exc
-        try:
-            return json.loads(raw or b"null")
-        except ValueError:  # e.g. another service on that port
-            message = f"not a mockserver control API answer: {raw[:200].decode('utf-8', 'replace')!r}"
-            raise RemoteError(status, {"message": message}, verb, path) from None
+        return raw, status
 
     # -- operations (mirroring the control endpoints) ---------------------------------------------------------
 
@@ -145,6 +152,11 @@ class RemoteServer:
 
     def clear_requests(self, project: str | None = None) -> None:
         self._call("DELETE", "requests", project=project)
+
+    def file_content(self, file_id: str, project: str | None = None) -> bytes:
+        """The bytes of a file of the project, whatever its purpose (``assistants`` files included)."""
+        raw, _ = self._send("GET", f"files/{urllib.parse.quote(file_id, safe='')}/content", project=project)
+        return raw
 
     def now(self, project: str | None = None) -> Any:
         """The project's clock (Unix seconds), or ``{project: now}`` for every project."""

@@ -14,7 +14,7 @@ from .files_support import error_of, new_store, upload
 KEY = "sk-test-key"
 
 
-def refused(response: Any, status: int, message: str, param: str) -> None:
+def refused(response: Any, status: int, message: str, param: str | None) -> None:
     assert response.status_code == status, response.text
     error = error_of(response)
     assert (error["message"], error["param"]) == (message, param)
@@ -154,3 +154,85 @@ def test_v1_file_search_file_ids_is_the_real_unknown_parameter(api: TestClient) 
     body = {"model": "m", "tool_resources": {"file_search": {"file_ids": ["file-x"]}}}
     refused(api.post("/v1/assistants", json=body), 400, "Unknown parameter: 'tool_resources.file_search.file_ids'.",
             "tool_resources.file_search.file_ids")  # fmt: skip
+
+
+# -- Responses and Conversations (docs/responses.md, "Reference checks") ----------------------------------------
+
+
+def _file_part(file_id: str, kind: str = "input_file") -> dict[str, Any]:
+    return {"type": kind, "file_id": file_id}
+
+
+def _ask(api: TestClient, *parts: dict[str, Any], tools: list[dict[str, Any]] | None = None, path: str = "") -> Any:
+    content = [{"type": "input_text", "text": "what is in it?"}, *parts]
+    body = {"model": "m", "input": [{"role": "user", "content": content}], "tools": tools or []}
+    return api.post(f"/v1/responses{path}", json=body)
+
+
+def test_responses_refuse_unknown_files_and_vector_stores_and_mint_nothing(api: TestClient, store: Store) -> None:
+    refused(_ask(api, _file_part("file-x")), 404, "No such File object: file-x", "input[0].content[1].file_id")
+    refused(_ask(api, _file_part("file-y", "input_image")), 404, "No such File object: file-y",
+            "input[0].content[1].file_id")  # fmt: skip
+    refused(_ask(api, tools=[{"type": "file_search", "vector_store_ids": ["vs_x"]}]), 404,
+            "Vector store with id 'vs_x' not found.", None)  # fmt: skip
+    container = {"type": "code_interpreter", "container": {"type": "auto", "file_ids": ["file-z"]}}
+    refused(_ask(api, tools=[{"type": "function", "name": "f"}, container]), 404, "No such File object: file-z",
+            "tools[1].container.file_ids[0]")  # fmt: skip
+    refused(_ask(api, _file_part("file-x"), path="/input_tokens"), 404, "No such File object: file-x",
+            "input[0].content[1].file_id")  # fmt: skip
+    bad = _ask(api, tools=[{"type": "code_interpreter", "container": {"type": "auto", "file_ids": [7]}}])
+    assert bad.status_code == 400 and error_of(bad)["param"] == "tools[0].container.file_ids[0]"
+    assert "response" not in store.id_counters(KEY) and "message" not in store.id_counters(KEY)
+
+
+def test_responses_accept_files_and_stores_that_exist(api: TestClient) -> None:
+    file_id, store_id = upload(api)["id"], new_store(api)["id"]
+    tools = [
+        {"type": "file_search", "vector_store_ids": [store_id]},
+        {"type": "code_interpreter", "container": {"type": "auto", "file_ids": [file_id]}},
+    ]
+    made = _ask(api, _file_part(file_id), _file_part(file_id, "input_image"), tools=tools)
+    assert made.status_code == 200, made.text
+    assert made.json()["tools"][0]["vector_store_ids"] == [store_id]
+    assert _ask(api, _file_part(file_id), path="/input_tokens").status_code == 200
+    api.delete(f"/v1/files/{file_id}")
+    items = api.get(f"/v1/responses/{made.json()['id']}/input_items").json()["data"]
+    assert items[0]["content"][1]["file_id"] == file_id, "what was stored keeps naming a file deleted later"
+    refused(_ask(api, _file_part(file_id)), 404, f"No such File object: {file_id}", "input[0].content[1].file_id")
+
+
+def test_conversation_items_name_existing_files(api: TestClient, store: Store) -> None:
+    item = {"type": "message", "role": "user", "content": [_file_part("file-x")]}
+    refused(api.post("/v1/conversations", json={"items": [item]}), 404, "No such File object: file-x",
+            "items[0].content[0].file_id")  # fmt: skip
+    assert "conversation" not in store.id_counters(KEY)
+    conversation = api.post("/v1/conversations", json={}).json()["id"]
+    refused(api.post(f"/v1/conversations/{conversation}/items", json={"items": [item]}), 404,
+            "No such File object: file-x", "items[0].content[0].file_id")  # fmt: skip
+    assert api.get(f"/v1/conversations/{conversation}/items").json()["data"] == []
+    file_id = upload(api)["id"]
+    item["content"] = [_file_part(file_id)]
+    assert api.post(f"/v1/conversations/{conversation}/items", json={"items": [item]}).status_code == 200
+
+
+def test_responses_reference_checks_switch_off_with_the_project(api: TestClient, store: Store) -> None:
+    store.files.set_reference_checks(KEY, False)
+    tools = [
+        {"type": "file_search", "vector_store_ids": ["vs_x"]},
+        {"type": "code_interpreter", "container": {"type": "auto", "file_ids": ["file-z"]}},
+    ]
+    assert _ask(api, _file_part("file-x"), tools=tools).status_code == 200
+    item = {"type": "message", "role": "user", "content": [_file_part("file-x")]}
+    assert api.post("/v1/conversations", json={"items": [item]}).status_code == 200
+
+
+def test_the_sdk_sees_the_reference_check_as_a_not_found_error(sdk: Any) -> None:
+    import openai
+
+    content = [{"type": "input_text", "text": "x"}, {"type": "input_file", "file_id": "file-nope"}]
+    with pytest.raises(openai.NotFoundError) as info:
+        sdk.responses.create(model="gpt-4o", input=[{"role": "user", "content": content}])
+    assert info.value.body["message"] == "No such File object: file-nope"  # type: ignore[index]
+    assert info.value.body["param"] == "input[0].content[1].file_id"  # type: ignore[index]
+    with pytest.raises(openai.NotFoundError):
+        sdk.responses.create(model="gpt-4o", input="x", tools=[{"type": "file_search", "vector_store_ids": ["vs_n"]}])

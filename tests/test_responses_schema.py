@@ -29,7 +29,7 @@ KEY = "sk-schema"
 TOOLS = [
     {"type": "function", "name": "f"},
     {"type": "web_search"},
-    {"type": "file_search", "vector_store_ids": ["vs_1"]},
+    {"type": "file_search", "vector_store_ids": []},  # filled with the fixture's vector store (they are checked)
     {"type": "code_interpreter", "container": {"type": "auto"}},
 ]
 INCLUDE = ["web_search_call.action.sources", "file_search_call.results", "code_interpreter_call.outputs"]
@@ -90,11 +90,14 @@ def client() -> Iterator[TestClient]:
     store = Store()
     store.script.add_script_rules(KEY, RULES)
     with TestClient(create_app(store), headers={"Authorization": f"Bearer {KEY}"}) as client:
+        assert client.post("/v1/vector_stores", json={"name": "docs"}).status_code == 200
         yield client
 
 
 def create(client: TestClient, text: str, **extra: Any) -> Any:
-    body = {"model": "m", "input": text, "tools": TOOLS, "include": INCLUDE, "max_output_tokens": 16, **extra}
+    (vector_store,) = client.get("/v1/vector_stores").json()["data"]
+    tools = [{**t, "vector_store_ids": [vector_store["id"]]} if t["type"] == "file_search" else t for t in TOOLS]
+    body = {"model": "m", "input": text, "tools": tools, "include": INCLUDE, "max_output_tokens": 16, **extra}
     return client.post("/v1/responses", json=body)
 
 

@@ -77,3 +77,21 @@ def test_script_rules_and_run_settings_from_another_process_view() -> None:
         with pytest.raises(RemoteError) as info:
             remote.configure_runs(bogus=1)
         assert info.value.status == 400
+
+
+def test_file_content_reads_back_any_uploaded_file_from_another_process() -> None:
+    with MockServer() as server:
+        sdk = server.client(api_key="sk-files", max_retries=0)
+        uploaded = sdk.files.create(file=("notes.txt", b"\x00private bytes\xff"), purpose="assistants")
+        sdk.close()
+        remote = MockServer.connect(server.url, project="sk-files")
+        assert remote.file_content(uploaded.id) == b"\x00private bytes\xff", "assistants files too"
+        with pytest.raises(RemoteError) as info:
+            remote.file_content("file-nope")
+        assert (info.value.status, info.value.error["message"]) == (404, "No such File object: file-nope")
+        with pytest.raises(RemoteError) as info:
+            MockServer.connect(server.url).file_content(uploaded.id)  # which project's file?
+        assert info.value.status == 400 and info.value.error["param"] == "project"
+        with pytest.raises(RemoteError) as info:
+            remote.file_content(uploaded.id, project="sk-someone-else")
+        assert info.value.status == 404, "a project sees only its own files"

@@ -201,6 +201,18 @@ async def get_clock(request: Request) -> Response:
     return JSONResponse({"projects": {seal(name): store.now(name) for name in store.project_names()}})
 
 
+async def file_content(request: Request) -> Response:
+    """The bytes of one project's file whatever its purpose: the API refuses to serve ``assistants`` files, but a
+    test checking what its app uploaded may read them (``RemoteServer.file_content``; docs/stub.md)."""
+    store, project = control_target(request)
+    if project is None:
+        reason = "a file belongs to one project: name it (?project=, OpenAI-Project or the bearer key)."
+        raise e.InvalidRequestError(e.CONTROL_BAD_FIELD.format(param="project", reason=reason), param="project")
+    file_id = request.path_params["file_id"]
+    data = store.files.read_content(project, file_id)
+    return Response(data, media_type=store.files.content_type(project, file_id))
+
+
 async def set_clock(request: Request) -> Response:
     """``{"set": unix_seconds}`` or ``{"advance": seconds}``; without a project, every existing project moves."""
     store, project = control_target(request)
@@ -268,6 +280,7 @@ routes = [
     Route("/__mock__/requests", clear_requests, methods=["DELETE"]),
     Route("/__mock__/clock", get_clock, methods=["GET"]),
     Route("/__mock__/clock", set_clock, methods=["POST"]),
+    Route("/__mock__/files/{file_id}/content", file_content, methods=["GET"]),
     Route("/__mock__/faults", list_faults, methods=["GET"]),
     Route("/__mock__/faults", add_faults, methods=["POST"]),
     Route("/__mock__/faults", clear_faults, methods=["DELETE"]),

@@ -318,6 +318,8 @@ UNSUPPORTED_RETRIEVAL_FILES = (
     "See https://platform.openai.com/docs/assistants/tools/file-search/supported-files"
 )
 VECTOR_STORE_EXPIRED = "Vector store '{id}' has expired."
+# The Responses API's "X with id not found" pattern (platform-surfaces.md 9.2, INF): no capture of this one.
+RESPONSES_VECTOR_STORE_NOT_FOUND = "Vector store with id '{id}' not found."
 MUTUALLY_EXCLUSIVE_PARAMS = (
     "Mutually exclusive parameters: ''. Ensure you are only providing one of: '{first}' or '{second}'."
 )

@@ -19,6 +19,7 @@ from mockserver.surfaces.conversations import shapes as sh
 from mockserver.surfaces.conversations.state import ConversationContext, ConversationRecord, ConversationsState
 from mockserver.surfaces.responses import checks as c
 from mockserver.surfaces.responses import items as it
+from mockserver.surfaces.responses.references import check_item_files
 
 if TYPE_CHECKING:
     from mockserver.store import Store
@@ -64,6 +65,8 @@ class ConversationOps(SurfaceOps):
                 code="array_above_max_length",
             )
         checked = it.check_items(raw, "items")
+        if limit is not None:  # sent by a client, not seeded (a scenario restores what it was given, as written)
+            check_item_files(self.store, p.name, checked, "items")
         return [self._dereference(p, item) for item in checked]
 
     def _dereference(self, p: Project, item: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from mockserver.surfaces.responses import checks as c
 from mockserver.surfaces.responses import items as it
 from mockserver.surfaces.responses import params as pr
 from mockserver.surfaces.responses import persist
+from mockserver.surfaces.responses import references as refs
 from mockserver.surfaces.responses import script as sc
 from mockserver.surfaces.responses import shapes as sh
 from mockserver.surfaces.responses.play import Play
@@ -81,6 +82,8 @@ class ResponsesOps(SurfaceOps):
         if parent is not None:
             base_tokens, calls, answered = _chain_totals(parent)
         inputs = self._resolve(p, state, req.input, calls, answered)
+        refs.check_item_files(self.store, p.name, req.input, "input")
+        refs.check_tool_references(self.store, p.name, req.fields["tools"])
         # Everything is checked: from here on ids are minted and state changes.
         now = p.clock.now()
         data = sh.response(
@@ -377,6 +380,8 @@ class ResponsesOps(SurfaceOps):
         if parent is not None:
             base_tokens, calls, answered = _chain_totals(parent)
         inputs = self._resolve(p, state, req.input, calls, answered)
+        refs.check_item_files(self.store, p.name, req.input, "input")
+        refs.check_tool_references(self.store, p.name, req.fields["tools"])
         return sh.input_tokens(engine.count_tokens(req.fields["instructions"] or "") + base_tokens + _tokens(inputs))
 
 

@@ -113,6 +113,10 @@ def _tool(tool: Any, param: str) -> dict[str, Any]:
         container = body["container"]
         if not isinstance(container, (str, dict)):
             raise c.type_error(container, "one of a string or an object", f"{param}.container")
+        if isinstance(container, dict):  # an automatic container: the files copied into it are checked later
+            ids = c.array(container.get("file_ids"), f"{param}.container.file_ids") or []
+            for i, file_id in enumerate(ids):
+                c.string(file_id, f"{param}.container.file_ids[{i}]", nullable=False)
         return dict(body)
     return dict(body)
 
