@@ -27,6 +27,7 @@ from mockserver.control.security import GuardMiddleware, log_safe
 from mockserver.control.streamcut import StreamCutter
 from mockserver.core import errors as e
 from mockserver.core.secrets import seal
+from mockserver.routing import PrefixRouter
 from mockserver.store import Store
 from mockserver.surfaces import SURFACES, catalog
 from mockserver.surfaces.http import error_response
@@ -267,12 +268,11 @@ def create_app(
     config = config or ServerConfig()
     journal = journal or Journal(config.journal_limit, body_bytes=config.journal_body_bytes)
     errors = errors or ServerErrors()
-    app = Starlette(
-        routes=[*(route for surface in SURFACES for route in surface.routes()), *CONTROL_ROUTES],
-        exception_handlers={e.MockError: _render_mock_error, HTTPException: _render_http_exception},
-    )
+    app = Starlette(exception_handlers={e.MockError: _render_mock_error, HTTPException: _render_http_exception})
     # An API answers a path it does not serve with an error, not a redirect: `/v1/threads/` is an unknown URL.
-    app.router.redirect_slashes = False
+    app.router = PrefixRouter(
+        [*(route for surface in SURFACES for route in surface.routes()), *CONTROL_ROUTES], redirect_slashes=False
+    )
     app.state.store = store
     app.state.served_segments = catalog.served_segments(getattr(r, "path", "") for r in app.routes)
     app.state.config = config

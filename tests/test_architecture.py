@@ -22,7 +22,7 @@ LAYERS = [
     ("control", "store"),
     ("replay",),
     ("migration",),
-    ("app", "azure"),
+    ("app", "azure", "routing"),
     ("server", "remote"),
     ("pytest_plugin", "cli", "__main__"),
 ]

@@ -39,7 +39,11 @@ def summarize_multipart(raw_headers: list[tuple[bytes, bytes]], raw_body: bytes)
     """A multipart body as the journal keeps it: JSON of its fields, each file part summarized as
     ``{"filename", "content_type", "bytes", "sha256"}`` (uploads are not kept twice; the store has the bytes).
     Other bodies are kept as they are; a malformed multipart body becomes ``{"multipart_error", "bytes"}``."""
+    if not raw_body:
+        return raw_body
     content_type = next((v.decode("latin-1") for k, v in raw_headers if k.lower() == b"content-type"), None)
+    if content_type is None or "multipart" not in content_type.lower():  # most bodies: nothing to parse
+        return raw_body
     try:
         boundary = multipart.boundary_of(content_type)
         if boundary is None:

@@ -17,6 +17,7 @@ Checked before anything else runs (so a refused request mints nothing, is not jo
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import ipaddress
 from typing import Any
@@ -59,6 +60,13 @@ def host_name(value: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=256)
+def _loopback_host_header(value: str) -> bool:
+    """Whether a ``Host`` header value names a loopback address. Cached: a server sees a handful of values, and
+    parsing the address was a visible share of each request's time (bench/sdk_roundtrip.py)."""
+    return is_loopback(host_name(value))
+
+
 def _headers(scope: Scope) -> dict[bytes, bytes]:
     return {k: v for k, v in scope["headers"]}
 
@@ -66,6 +74,7 @@ def _headers(scope: Scope) -> dict[bytes, bytes]:
 class GuardMiddleware:
     def __init__(self, app: ASGIApp, config: ServerConfig) -> None:
         self.app, self.config = app, config
+        self._loopback_bind = config.bind_host is not None and is_loopback(config.bind_host)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -73,23 +82,22 @@ class GuardMiddleware:
             if self._is_preflight(scope, headers):
                 await self._preflight(headers)(scope, receive, send)
                 return
-            error = self.check(scope, headers)
+            state_file = _state_file(scope)
+            error = self.check(scope, headers, state_file)
             if error is not None:
                 await error_response(error)(scope, receive, send)
                 return
-            state_file = _state_file(scope)
             if state_file is not None and state_file.sync and scope["method"] not in _READS:
                 await self.app(scope, receive, _saving_first(state_file, send))
                 return
         await self.app(scope, receive, send)
 
-    def check(self, scope: Scope, headers: dict[bytes, bytes]) -> e.MockError | None:
+    def check(self, scope: Scope, headers: dict[bytes, bytes], state_file: Any) -> e.MockError | None:
         path: str = scope["path"]
         method: str = scope["method"]
         control = path.startswith(CONTROL_PREFIX)
         host = headers.get(b"host", b"").decode("latin-1")
-        loopback_bind = self.config.bind_host is not None and is_loopback(self.config.bind_host)
-        if loopback_bind and not is_loopback(host_name(host)):
+        if self._loopback_bind and not _loopback_host_header(host):
             return e.ForbiddenError(e.BAD_HOST.format(host=host), code="invalid_host")
         if control:
             error = self._check_control(method, host, headers, path)
@@ -98,7 +106,6 @@ class GuardMiddleware:
         elif b"%2f" in scope.get("raw_path", b"").lower():
             shown = scope["raw_path"].decode("latin-1")
             return e.NotFoundError(e.UNKNOWN_URL.format(method=method, path=shown), code="unknown_url")
-        state_file = _state_file(scope)
         failing: str | None = None if state_file is None else state_file.failing
         if failing and method not in _READS and path not in _ALLOWED_WHILE_FAILING:
             return e.StateSaveError(failing)
