@@ -23,7 +23,8 @@ PIP=("$ENV/bin/python" -m pip install --disable-pip-version-check -q)
 have() { "$ENV/bin/python" -m pip show -q "$1" >/dev/null 2>&1; }
 
 # Ours and the SDK every peer is driven through.
-if ! have mockserver || ! have openai || ! have matplotlib || ! have pytest-xdist; then
+# Importing the app checks mockserver's own dependencies too (a dependency added since the last setup).
+if ! have openai || ! have matplotlib || ! have pytest-xdist || ! "$ENV/bin/python" -c "import mockserver.app" 2>/dev/null; then
   "${PIP[@]}" -e "$ROOT[test,bench]" "openai>=3" || { echo "cannot install mockserver/openai into $ENV"; exit 1; }
 fi
 
