@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
 from mockserver.app import ServerErrors, create_app
 from mockserver.config import DEFAULT_API_KEY, ServerConfig
@@ -46,21 +46,23 @@ class ServerStartError(RuntimeError):
     """The server could not bind its address or did not come up in time."""
 
 
-class _TransportProtocol(H11Protocol):
-    """uvicorn's HTTP protocol, also putting the connection's transport in the scope, with a read deadline.
-
-    Always uvicorn's h11 protocol, whatever else is installed (``uvicorn[standard]`` brings httptools, which uvicorn
-    would otherwise pick): the deadline reads h11's connection state, and the hostile-input tests ran against h11's
-    parsing, so the server behaves the same in every environment.
+class _Deadline:
+    """Mixed into uvicorn's HTTP protocol: the connection's transport in the scope, and a read deadline.
 
     ASGI has no way to close a connection without answering; injected ``drop`` and stream-cut faults need one.
     The deadline: while the server waits for a client's bytes (request headers, or a body being sent) and none
     arrive for ``read_timeout`` seconds, the connection is closed. Without it partial headers, stalled bodies and
     silent connections are held forever (thousands of them exhaust file descriptors). Time the server spends
     answering (a long stream, a latency fault) never counts.
+
+    It works over either protocol uvicorn picks: h11 (plain ``uvicorn``) or httptools (``uvicorn[standard]``,
+    faster); :meth:`_waiting_for` reads each one's own idea of where the connection is.
     """
 
     read_timeout: float = 30.0
+
+    transport: Any
+    loop: asyncio.AbstractEventLoop
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -79,39 +81,56 @@ class _TransportProtocol(H11Protocol):
         self.app = app
 
     def connection_made(self, transport: Any) -> None:
-        super().connection_made(transport)
+        super().connection_made(transport)  # type: ignore[misc]
         self._arm()
 
     def data_received(self, data: bytes) -> None:
-        super().data_received(data)
+        super().data_received(data)  # type: ignore[misc]
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
-        super().connection_lost(exc)
+        super().connection_lost(exc)  # type: ignore[misc]
 
     def _arm(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
         self._deadline = self.loop.call_later(self.read_timeout, self._expire)
 
+    def _waiting_for(self) -> str | None:
+        """``"request"`` (idle, or a request's head partly sent), ``"body"`` (a request body still arriving) or
+        None (the server is answering)."""
+        conn = getattr(self, "conn", None)
+        if conn is not None:  # h11
+            state = conn.their_state
+            return "request" if state is h11.IDLE else "body" if state is h11.SEND_BODY else None
+        cycle = getattr(self, "cycle", None)  # httptools: a cycle exists once a request's head has arrived
+        if cycle is None or cycle.response_complete:
+            return "request"
+        return "body" if cycle.more_body else None
+
     def _expire(self) -> None:
         if self.transport.is_closing():
             return
-        state = self.conn.their_state
+        waiting = self._waiting_for()
         cycle = getattr(self, "cycle", None)
-        if state == h11.SEND_BODY and cycle is not None and not self._close_when_answered:
+        if waiting == "body" and cycle is not None and not self._close_when_answered:
             # A stalled body: the app hears a disconnect first and closes the connection when it has finished
             # (the journal then holds the 499 before the client sees the connection end), not the other way round.
             self._close_when_answered = True
             cycle.disconnected = True
             cycle.message_event.set()
             self._arm()  # an app that ignores the disconnect still loses the connection at the next deadline
-        elif state in (h11.IDLE, h11.SEND_BODY):  # waiting for the client, which sent nothing
+        elif waiting is not None:  # waiting for the client, which sent nothing
             self.transport.close()
         else:
             self._arm()
+
+
+#: The protocol the deadline is mixed into: uvicorn's choice (httptools when installed, else h11). Tests set it to
+#: each one in turn.
+HTTP_PROTOCOL: Any = AutoHTTPProtocol
 
 
 class MockServer:
@@ -218,7 +237,7 @@ class MockServer:
             loop="asyncio",
             lifespan="off",
             ws="none",
-            http=type("_Protocol", (_TransportProtocol,), {"read_timeout": self.config.read_timeout}),
+            http=type("_Protocol", (_Deadline, HTTP_PROTOCOL), {"read_timeout": self.config.read_timeout}),
             timeout_graceful_shutdown=2,
             limit_concurrency=self.config.max_connections,  # beyond: 503 and close, never fd exhaustion
             server_header=False,

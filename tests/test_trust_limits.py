@@ -126,12 +126,32 @@ def _closed_by_server(sock: Any) -> bool:
         return True
 
 
-def test_silent_partial_headers_and_stalled_bodies_are_closed_and_a_stall_is_no_server_error() -> None:
+def _protocols() -> list[Any]:
+    """Both HTTP protocols uvicorn may pick: h11, and httptools (what ``uvicorn[standard]`` installs; the test
+    extras install it so this runs both)."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    found: list[Any] = [pytest.param(H11Protocol, id="h11")]
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:
+        found.append(pytest.param(None, id="httptools", marks=pytest.mark.skip(reason="httptools not installed")))
+    else:
+        found.append(pytest.param(HttpToolsProtocol, id="httptools"))
+    return found
+
+
+@pytest.mark.parametrize("protocol", _protocols())
+def test_silent_partial_headers_and_stalled_bodies_are_closed_and_a_stall_is_no_server_error(
+    protocol: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import socket
 
     from mockserver import MockServer
+    from mockserver import server as server_module
     from mockserver.config import ServerConfig
 
+    monkeypatch.setattr(server_module, "HTTP_PROTOCOL", protocol)
     with MockServer(config=ServerConfig(read_timeout=0.2)) as server:
         with socket.create_connection(("127.0.0.1", server.port)) as idle:
             assert _closed_by_server(idle)
