@@ -46,6 +46,63 @@ class ServerStartError(RuntimeError):
     """The server could not bind its address or did not come up in time."""
 
 
+class _CoalescingTransport:
+    """A connection's transport that sends what one step of the event loop wrote as one write.
+
+    uvicorn writes a response's head, its body and each event of a stream separately; sent at once, every write
+    wakes the client, whose thread (this server usually runs in the tests' own process) then competes for the
+    interpreter lock with the server still producing the rest. Held until the end of the loop step (or 64 KiB),
+    the bytes leave together: a stream produced without pauses reaches the client in one piece, as from a fast
+    real server, and one produced with pauses (``chunk_delay_ms``, background polling) still event by event.
+    Order is kept; closing, aborting and the buffer size account for what is held.
+    """
+
+    FLUSH_AT = 64 * 1024
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport, self._loop = transport, loop
+        self._held: list[bytes] = []
+        self._size = 0
+
+    def __getattr__(self, name: str) -> Any:  # everything else is the transport's own
+        return getattr(self._transport, name)
+
+    def write(self, data: bytes) -> None:
+        if not self._held:
+            self._loop.call_soon(self._flush)
+        self._held.append(data)
+        self._size += len(data)
+        if self._size >= self.FLUSH_AT:
+            self._flush()
+
+    def writelines(self, lines: Any) -> None:
+        for data in lines:
+            self.write(data)
+
+    def _flush(self) -> None:
+        if self._held:
+            data = b"".join(self._held)
+            self._held.clear()
+            self._size = 0
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def get_write_buffer_size(self) -> int:
+        return int(self._transport.get_write_buffer_size()) + self._size
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:  # what was written is tried first, as without holding (abort drops only the unsent)
+        self._flush()
+        self._transport.abort()
+
+
 class _Deadline:
     """Mixed into uvicorn's HTTP protocol: the connection's transport in the scope, and a read deadline.
 
@@ -81,7 +138,7 @@ class _Deadline:
         self.app = app
 
     def connection_made(self, transport: Any) -> None:
-        super().connection_made(transport)  # type: ignore[misc]
+        super().connection_made(_CoalescingTransport(transport, self.loop))  # type: ignore[misc]
         self._arm()
 
     def data_received(self, data: bytes) -> None:
