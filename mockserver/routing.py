@@ -4,8 +4,9 @@ Starlette tries every route in order for every request. With ~110 routes that li
 app's CPU time per call in the bench profile (``bench/sdk_roundtrip.py``). Every route path here starts with two
 fixed segments (``/v1/threads``, ``/__mock__/faults``), so the routes are grouped by them once and a request is
 matched against its group only, in the original order. The outcome is Starlette's: the first full match wins, else
-the first partial one (a 405), else the router's default (the API's unknown-URL 404). A route whose path has a
-parameter in its first two segments (none today) would be tried for every request, keeping the rule sound.
+a 405, else the router's default (the API's unknown-URL 404). One difference: the 405's ``Allow`` names every method
+the path is served with (RFC 9110), where Starlette names only those of the first route matching the path. A
+route whose path has a parameter in its first two segments (none today) would be tried for every request.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from starlette.exceptions import HTTPException
+from starlette.responses import PlainTextResponse
 from starlette.routing import (  # type: ignore[attr-defined]  # get_route_path: what Route.matches reads
     BaseRoute,
     Match,
@@ -45,7 +48,7 @@ class PrefixRouter(Router):
             return
         scope.setdefault("router", self)
         candidates = self._groups.get(_prefix(get_route_path(scope)) or "", self._everywhere)
-        partial: tuple[BaseRoute, Scope] | None = None
+        allowed: set[str] = set()
         for route in candidates:
             match, child_scope = route.matches(scope)
             if match is Match.FULL:
@@ -53,11 +56,12 @@ class PrefixRouter(Router):
                 scope.update(child_scope)
                 await route.handle(scope, receive, send)
                 return
-            if match is Match.PARTIAL and partial is None:
-                partial = (route, child_scope)
-        if partial is not None:  # the path is served, not with this method: the route answers (405)
-            scope["route"] = partial[0]
-            scope.update(partial[1])
-            await partial[0].handle(scope, receive, send)
+            if match is Match.PARTIAL:
+                allowed.update(getattr(route, "methods", None) or ())
+        if allowed:  # the path is served, not with this method: 405 naming every method it is served with
+            headers = {"Allow": ", ".join(sorted(allowed))}
+            if "app" in scope:  # inside the app: its exception handler words the error
+                raise HTTPException(status_code=405, headers=headers)
+            await PlainTextResponse("Method Not Allowed", status_code=405, headers=headers)(scope, receive, send)
             return
         await self.default(scope, receive, send)

@@ -158,6 +158,9 @@ class _Deadline:
     def _waiting_for(self) -> str | None:
         """``"request"`` (idle, or a request's head partly sent), ``"body"`` (a request body still arriving) or
         None (the server is answering)."""
+        flow = getattr(self, "flow", None)
+        if flow is not None and flow.read_paused:  # the server stopped reading (a large body the app has not
+            return None  # consumed yet): it is the server that is busy, whatever the parser's state says
         conn = getattr(self, "conn", None)
         if conn is not None:  # h11
             state = conn.their_state

@@ -252,7 +252,8 @@ def test_an_unreachable_upstream_is_an_openai_error_and_nothing_is_recorded(tmp_
         pytest.raises(openai.InternalServerError) as caught,
     ):
         sdk(recorder).beta.threads.create()
-    assert "could not reach the upstream" in caught.value.message
+    seen = [(r.status, r.path) for r in recorder.journal.entries()]
+    assert "could not reach the upstream" in caught.value.message, (recorder.errors.items, seen)
     # A gateway failure, not the fake's own 500, and not retried by the SDK.
     assert caught.value.status_code == 502 and caught.value.code == "upstream_unreachable"
     assert caught.value.response.headers["x-should-retry"] == "false"

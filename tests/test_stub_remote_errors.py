@@ -95,3 +95,7 @@ def test_file_content_reads_back_any_uploaded_file_from_another_process() -> Non
         with pytest.raises(RemoteError) as info:
             remote.file_content(uploaded.id, project="sk-someone-else")
         assert info.value.status == 404, "a project sees only its own files"
+        assert server.store.project_names() == ["sk-files"], "looking created no project"
+        with pytest.raises(RemoteError) as info:
+            remote.file_content(uploaded.id, project="")
+        assert info.value.status == 400, "an empty project is no project"

@@ -214,3 +214,29 @@ def test_a_cassette_alias_bomb_is_flagged_by_lint_and_refused_by_load_and_import
         load_interactions(bomb)
     with pytest.raises(CassetteError, match="aliases expand"):
         import_vcr(bomb, tmp_path / "out.yaml")
+
+
+@pytest.mark.parametrize("protocol", _protocols())
+def test_a_large_body_the_server_is_slow_to_read_is_not_a_stalled_client(
+    protocol: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ~64 KiB uvicorn stops reading until the app takes the body; a latency fault delays that. The deadline
+    must not take the server's own pause for a silent client (it did: the upload failed mid-way)."""
+    import openai
+
+    from mockserver import MockServer
+    from mockserver import server as server_module
+    from mockserver.config import ServerConfig
+
+    monkeypatch.setattr(server_module, "HTTP_PROTOCOL", protocol)
+    with MockServer(config=ServerConfig(read_timeout=0.2)) as server:
+        server.add_fault(method="POST", path="/v1/files", latency_ms=700, times=1, project="sk-slow")
+        client = server.client(api_key="sk-slow", max_retries=0)
+        try:
+            uploaded = client.files.create(file=("big.bin", b"\x01" * 2_000_000), purpose="user_data")
+        except openai.APIConnectionError:
+            pytest.fail("the connection was closed while the server, not the client, was waiting")
+        finally:
+            client.close()
+        assert server.file_content(uploaded.id, "sk-slow") == b"\x01" * 2_000_000
+        assert server.errors.items == []

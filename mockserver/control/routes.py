@@ -205,10 +205,12 @@ async def file_content(request: Request) -> Response:
     """The bytes of one project's file whatever its purpose: the API refuses to serve ``assistants`` files, but a
     test checking what its app uploaded may read them (``RemoteServer.file_content``; docs/stub.md)."""
     store, project = control_target(request)
-    if project is None:
+    if not project:
         reason = "a file belongs to one project: name it (?project=, OpenAI-Project or the bearer key)."
         raise e.InvalidRequestError(e.CONTROL_BAD_FIELD.format(param="project", reason=reason), param="project")
     file_id = request.path_params["file_id"]
+    if not store.has_project(project):  # a project that never made a request has no files; looking creates none
+        raise e.NotFoundError(e.NO_SUCH_FILE.format(id=file_id), param="file_id")
     data = store.files.read_content(project, file_id)
     return Response(data, media_type=store.files.content_type(project, file_id))
 

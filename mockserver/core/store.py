@@ -90,6 +90,12 @@ class ProjectStore:
             hook(what)
 
     @locked
+    def has_project(self, name: str) -> bool:
+        """Whether ``name`` exists (or waits in a loaded state file under its sealed name), without creating it:
+        for control reads, which must not create the projects they look at."""
+        return name in self._projects or (is_secret(name) and seal(name) in self._projects)
+
+    @locked
     def project_names(self) -> list[str]:
         return sorted(name for name in self._projects if name != BASELINE_PROJECT)
 
