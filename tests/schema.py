@@ -1,4 +1,5 @@
-"""Validate response bodies against the official OpenAPI schema of the Assistants endpoints.
+"""Validate response bodies against the official OpenAPI schemas (Assistants; Responses and Conversations; the
+platform surfaces).
 
 The schema file lives in ``../shared/reference`` beside the checkout (CI clones the repository with
 ``shared/`` next to it): it is reference material shared by every session, not part of what we ship.
@@ -16,7 +17,6 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "shared" / "reference" / "openapi-assistants.json"
-ROOT_URI = "urn:openapi-assistants"
 
 
 def _nullable(node: Any) -> Any:
@@ -36,21 +36,41 @@ def _nullable(node: Any) -> Any:
     return out
 
 
-@cache
-def _registry() -> Registry:  # type: ignore[type-arg]
-    document = _nullable(json.loads(SCHEMA_PATH.read_text()))
-    return Registry().with_resource(ROOT_URI, Resource.from_contents(document, default_specification=DRAFT202012))
+REFERENCE = SCHEMA_PATH.parent
 
 
 @cache
-def validator(schema_name: str) -> Draft202012Validator:
-    schema = {"$ref": f"{ROOT_URI}#/components/schemas/{schema_name}"}
-    return Draft202012Validator(schema, registry=_registry())
+def _registry(document: str) -> Registry:  # type: ignore[type-arg]
+    contents = _nullable(json.loads((REFERENCE / document).read_text()))
+    resource = Resource.from_contents(contents, default_specification=DRAFT202012)
+    return Registry().with_resource(f"urn:{document}", resource)
+
+
+@cache
+def _validator(document: str, schema_name: str) -> Draft202012Validator:
+    schema = {"$ref": f"urn:{document}#/components/schemas/{schema_name}"}
+    return Draft202012Validator(schema, registry=_registry(document))
+
+
+def reference_errors(document: str, instance: Any, schema_name: str) -> list[str]:
+    """Every violation of ``#/components/schemas/<schema_name>`` in ``../shared/reference/<document>``, as
+    ``path: message``; an empty list means the instance conforms."""
+    return [
+        f"{'/'.join(map(str, err.absolute_path)) or '<root>'}: {err.message}"
+        for err in _validator(document, schema_name).iter_errors(instance)
+    ]
 
 
 def schema_errors(instance: Any, schema_name: str) -> list[str]:
-    """Every violation as ``path: message``; an empty list means the instance conforms."""
-    return [
-        f"{'/'.join(map(str, err.absolute_path)) or '<root>'}: {err.message}"
-        for err in validator(schema_name).iter_errors(instance)
-    ]
+    """Against the Assistants endpoints' schema (openapi-assistants.json)."""
+    return reference_errors(SCHEMA_PATH.name, instance, schema_name)
+
+
+def responses_errors(instance: Any, schema_name: str) -> list[str]:
+    """Against the Responses and Conversations endpoints' schema (openapi-responses.json)."""
+    return reference_errors("openapi-responses.json", instance, schema_name)
+
+
+def platform_errors(instance: Any, schema_name: str) -> list[str]:
+    """Against the files, vector stores, models, chat, embeddings and moderations schema (openapi-platform.json)."""
+    return reference_errors("openapi-platform.json", instance, schema_name)

@@ -9,7 +9,8 @@ from starlette.testclient import TestClient
 
 from mockserver.store import Store
 
-from .chat_support import platform_errors, sse_chunks
+from .chat_support import sse_chunks
+from .schema import platform_errors
 
 U = [{"role": "user", "content": "Hello json"}]
 TOOL = {"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {}}}}

@@ -9,8 +9,8 @@ import pytest
 
 from mockserver import MockServer
 
-from .chat_support import platform_errors
 from .clients import tracked
+from .schema import platform_errors
 
 U = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": [{"type": "text", "text": "hi"}]}]
 

@@ -20,8 +20,9 @@ from mockserver.app import create_app
 from mockserver.store import Store
 from mockserver.surfaces.chat import stream as stream_module
 
-from .chat_support import platform_errors, sse_chunks
+from .chat_support import sse_chunks
 from .clients import tracked
+from .schema import platform_errors
 
 U = [{"role": "user", "content": "Hello there"}]
 HEADERS = {"Authorization": "Bearer sk-test-key"}

@@ -19,8 +19,8 @@ from mockserver.app import create_app
 from mockserver.store import Store
 from mockserver.surfaces.embeddings import vectors
 
-from .chat_support import platform_errors
 from .clients import tracked
+from .schema import platform_errors
 
 MODEL = "text-embedding-3-small"
 BAD = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference."

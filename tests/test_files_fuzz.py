@@ -16,7 +16,7 @@ from mockserver.core import multipart
 from mockserver.store import Store
 
 from .conftest import HEADERS
-from .files_support import platform_errors
+from .schema import platform_errors
 
 KEY = "sk-test-key"
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from .files_support import new_store, platform_errors, upload
+from .files_support import new_store, upload
+from .schema import platform_errors
 
 #: (schema, path of the violation, message fragment) that are deliberate, as the module docstring says.
 ALLOWED = {

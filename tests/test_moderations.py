@@ -13,7 +13,7 @@ from mockserver.core.errors import MockError
 from mockserver.store import Store
 from mockserver.surfaces.moderations.scoring import CATEGORIES
 
-from .chat_support import platform_errors
+from .schema import platform_errors
 
 KEY = "sk-test-key"
 

@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 from mockserver.app import create_app
 from mockserver.store import Store
 
-from .schema_responses import schema_errors
+from .schema import responses_errors
 
 KEY = "sk-schema"
 TOOLS = [
@@ -81,7 +81,7 @@ def spec_view(body: Any) -> Any:
 
 
 def valid(body: Any, schema: str) -> None:
-    errors = schema_errors(spec_view(body), schema)
+    errors = responses_errors(spec_view(body), schema)
     assert not errors, (schema, errors[:5], json.dumps(body)[:400])
 
 
