@@ -82,8 +82,7 @@ class ResponsesOps(SurfaceOps):
         if parent is not None:
             base_tokens, calls, answered = _chain_totals(parent)
         inputs = self._resolve(p, state, req.input, calls, answered)
-        refs.check_item_files(self.store, p.name, req.input, "input")
-        refs.check_tool_references(self.store, p.name, req.fields["tools"])
+        refs.check_request(self.store, p.name, req.input, req.fields["tools"])
         # Everything is checked: from here on ids are minted and state changes.
         now = p.clock.now()
         data = sh.response(
@@ -380,8 +379,7 @@ class ResponsesOps(SurfaceOps):
         if parent is not None:
             base_tokens, calls, answered = _chain_totals(parent)
         inputs = self._resolve(p, state, req.input, calls, answered)
-        refs.check_item_files(self.store, p.name, req.input, "input")
-        refs.check_tool_references(self.store, p.name, req.fields["tools"])
+        refs.check_request(self.store, p.name, req.input, req.fields["tools"])
         return sh.input_tokens(engine.count_tokens(req.fields["instructions"] or "") + base_tokens + _tokens(inputs))
 
 

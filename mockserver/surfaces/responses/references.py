@@ -22,6 +22,13 @@ if TYPE_CHECKING:
     from mockserver.store import Store
 
 
+def check_request(store: Store, project: str, inputs: list[dict[str, Any]], tools: list[dict[str, Any]]) -> None:
+    """What a create (or ``input_tokens``) body refers to: its ``input`` items' files and its tools' stores and
+    files."""
+    check_item_files(store, project, inputs, "input")
+    check_tool_references(store, project, tools)
+
+
 def check_item_files(store: Store, project: str, items: list[dict[str, Any]], param: str) -> None:
     """Every ``file_id`` content part of ``items`` (the checked items of ``param``, in request order) names a file."""
     for i, item in enumerate(items):

@@ -52,19 +52,26 @@ def frame(event: dict[str, Any]) -> bytes:
     return sse_frame(str(event["type"]), event)
 
 
+async def paced(events: list[dict[str, Any]], delay: float) -> AsyncIterator[bytes]:
+    """``events`` framed: in one chunk without a delay (the bytes are the same; a client cannot tell), else one by
+    one with ``delay`` before each delta."""
+    if not delay:
+        if events:
+            yield b"".join(map(frame, events))
+        return
+    for event in events:
+        if event["type"].endswith(".delta"):
+            await asyncio.sleep(delay)
+        yield frame(event)
+
+
 async def events(store: Store, project: str, ticket: ResponseStream) -> AsyncIterator[bytes]:
     settings = store.responses.stream_settings(project)
     delay = settings["chunk_delay_ms"] / 1000
     deadline = time.monotonic() + settings["stream_timeout_ms"] / 1000
     sequence = len(ticket.events)
-    if not delay:  # every event so far is known: one chunk (the bytes are the same; a client cannot tell)
-        if ticket.events:
-            yield b"".join(map(frame, ticket.events))
-    else:
-        for event in ticket.events:
-            if event["type"].endswith(".delta"):
-                await asyncio.sleep(delay)
-            yield frame(event)
+    async for chunk in paced(ticket.events, delay):
+        yield chunk
     cursor = ticket.cursor
     while ticket.live:
         try:
@@ -72,12 +79,8 @@ async def events(store: Store, project: str, ticket: ResponseStream) -> AsyncIte
         except e.MockError as exc:
             yield frame({"type": "error", "error": exc.body()["error"], "sequence_number": max(sequence, cursor)})
             return
-        if not delay and batch:
-            yield b"".join(map(frame, batch))
-        for event in batch if delay else ():
-            if event["type"].endswith(".delta"):
-                await asyncio.sleep(delay)
-            yield frame(event)
+        async for chunk in paced(batch, delay):
+            yield chunk
         if finished:
             return
         if time.monotonic() > deadline:
